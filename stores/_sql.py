@@ -1,0 +1,472 @@
+"""The store over SQLAlchemy Core, shared by the SQLite and Postgres backends.
+
+Backends supply three things: how a transaction is scoped to a user, and how memory vectors are
+indexed and searched. Everything else is portable SQL, always filtered by `user_id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, ClassVar, TypeVar
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from stores import exercises as library
+from stores import schema as t
+from stores.base import ConflictError, NotFoundError, UnknownExerciseError, Vector
+from stores.records import (
+    Conversation,
+    ConversationMode,
+    DayTotals,
+    Exercise,
+    Fast,
+    FastIn,
+    FastState,
+    LoggedSet,
+    Meal,
+    MealIn,
+    Memory,
+    MemoryIn,
+    MemoryKind,
+    MessageIn,
+    ProgramDraft,
+    ProgramVersion,
+    Recalled,
+    SetIn,
+    StoredMessage,
+    UsageIn,
+    UsageRecord,
+    User,
+)
+
+R = TypeVar("R", bound=BaseModel)
+
+
+_INTERNAL = frozenset({"user_id", "search_text", "embedding"})
+
+
+def _fields(row: sa.Row[Any]) -> dict[str, Any]:
+    return dict(row._mapping)  # pyright: ignore[reportPrivateUsage]  (public API despite the underscore)
+
+
+def _record(model: type[R], row: sa.Row[Any]) -> R:
+    return model.model_validate({k: v for k, v in _fields(row).items() if k not in _INTERNAL})
+
+
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+class SqlStore:
+    """Store methods in portable SQL; see `stores.base.Store` for the contract."""
+
+    dialect_name: ClassVar[str] = ""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._library = {exercise.id: exercise for exercise in library.load_library()}
+
+    # ---- hooks for backends
+
+    async def _scope(self, conn: AsyncConnection, user_id: str) -> None:
+        """Mark the transaction as acting for this user (row-level security)."""
+
+    async def _index_memory(self, conn: AsyncConnection, user_id: str, memory_id: int, kind: str, vec: Vector) -> None:
+        """Add a memory's vector to the backend's search index."""
+
+    async def _unindex_memories(self, conn: AsyncConnection, user_id: str, ids: Sequence[int]) -> None:
+        """Remove vectors from the backend's search index."""
+
+    async def _nearest(
+        self, conn: AsyncConnection, user_id: str, vec: Vector, limit: int, kind: str | None
+    ) -> list[tuple[int, float]]:
+        """(memory id, cosine similarity) of the user's nearest memories, best first."""
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def _tx(self, user_id: str | None = None) -> AsyncGenerator[AsyncConnection]:
+        async with self.engine.begin() as conn:
+            if user_id is not None:
+                await self._scope(conn, user_id)
+            yield conn
+
+    async def seed_exercises(self) -> int:
+        """Load library exercises missing from the table; returns how many were added."""
+        async with self._tx() as conn:
+            have = set((await conn.execute(sa.select(t.exercises.c.id))).scalars())
+            rows = [
+                {"id": e.id, "name": e.name, "record": e.model_dump(mode="json")}
+                for e in self._library.values()
+                if e.id not in have
+            ]
+            if rows:
+                await conn.execute(t.exercises.insert(), rows)
+            return len(rows)
+
+    async def close(self) -> None:
+        """Dispose of the engine's connections."""
+        await self.engine.dispose()
+
+    # ---- users
+
+    async def ensure_user(self, user: User) -> User:
+        """Create the user if missing; return the stored user."""
+        async with self._tx(user.id) as conn:
+            if (existing := await self._user(conn, user.id)) is not None:
+                return existing
+            values = user.model_dump(mode="json")
+            await conn.execute(t.users.insert().values(**values, created_at=datetime.now(UTC)))
+            return user
+
+    async def _user(self, conn: AsyncConnection, user_id: str) -> User | None:
+        row = (await conn.execute(sa.select(t.users).where(t.users.c.id == user_id))).first()
+        return (
+            None if row is None else User.model_validate({k: v for k, v in _fields(row).items() if k != "created_at"})
+        )
+
+    async def user(self, user_id: str) -> User | None:
+        """The user, or None."""
+        async with self._tx(user_id) as conn:
+            return await self._user(conn, user_id)
+
+    async def update_user(self, user: User) -> User:
+        """Replace the user's profile."""
+        async with self._tx(user.id) as conn:
+            values = user.model_dump(mode="json", exclude={"id"})
+            result = await conn.execute(t.users.update().where(t.users.c.id == user.id).values(**values))
+            if result.rowcount == 0:
+                raise NotFoundError(f"no user {user.id!r}")
+            return user
+
+    async def delete_user(self, user_id: str) -> bool:
+        """Erase the user and everything they own, in one transaction."""
+        async with self._tx(user_id) as conn:
+            ids = (await conn.execute(sa.select(t.memories.c.id).where(t.memories.c.user_id == user_id))).scalars()
+            await self._unindex_memories(conn, user_id, list(ids))
+            for table in t.PERSONAL_TABLES:
+                await conn.execute(table.delete().where(table.c.user_id == user_id))
+            result = await conn.execute(t.users.delete().where(t.users.c.id == user_id))
+            return result.rowcount > 0
+
+    # ---- exercises
+
+    async def exercise(self, exercise_id: str) -> Exercise | None:
+        """One exercise by id."""
+        return self._library.get(exercise_id)
+
+    async def search_exercises(self, text: str, limit: int = 10) -> list[Exercise]:
+        """Exercises matching a name, an alias or an abbreviation, best first."""
+        return library.search(tuple(self._library.values()), text, limit)
+
+    # ---- fasting
+
+    async def _active_fast(self, conn: AsyncConnection, user_id: str) -> Fast | None:
+        query = sa.select(t.fasts).where(t.fasts.c.user_id == user_id, t.fasts.c.state == "active")
+        row = (await conn.execute(query.order_by(t.fasts.c.started_at.desc()).limit(1))).first()
+        return None if row is None else _record(Fast, row)
+
+    async def active_fast(self, user_id: str) -> Fast | None:
+        """The user's running fast, if any."""
+        async with self._tx(user_id) as conn:
+            return await self._active_fast(conn, user_id)
+
+    async def start_fast(self, user_id: str, fast: FastIn) -> Fast:
+        """Start a fast; ConflictError if one is already running."""
+        async with self._tx(user_id) as conn:
+            if fast.state == "active" and await self._active_fast(conn, user_id) is not None:
+                raise ConflictError("a fast is already running; end it before starting another")
+            result = await conn.execute(t.fasts.insert().values(user_id=user_id, **fast.model_dump()))
+            return Fast(id=_new_id(result), **fast.model_dump())
+
+    async def end_fast(self, user_id: str, at: datetime, state: FastState = "completed") -> Fast:
+        """End the running fast; NotFoundError if there is none."""
+        async with self._tx(user_id) as conn:
+            active = await self._active_fast(conn, user_id)
+            if active is None:
+                raise NotFoundError("there is no running fast to end")
+            ended = Fast.model_validate({**active.model_dump(), "ended_at": at, "state": state})
+            await conn.execute(t.fasts.update().where(t.fasts.c.id == active.id).values(ended_at=at, state=state))
+            return ended
+
+    async def fasts_between(self, user_id: str, start: datetime, end: datetime) -> list[Fast]:
+        """Fasts started in [start, end), oldest first."""
+        c = t.fasts.c
+        query = sa.select(t.fasts).where(c.user_id == user_id, c.started_at >= start, c.started_at < end)
+        async with self._tx(user_id) as conn:
+            return [_record(Fast, row) for row in await conn.execute(query.order_by(c.started_at))]
+
+    # ---- training
+
+    async def log_sets(self, user_id: str, sets: Sequence[SetIn]) -> list[LoggedSet]:
+        """Log sets as one workout; UnknownExerciseError writes nothing."""
+        for s in sets:
+            if s.exercise_id not in self._library:
+                names = library.suggest(tuple(self._library.values()), s.exercise_id)
+                raise UnknownExerciseError(s.exercise_id, names)
+        if not sets:
+            return []
+        async with self._tx(user_id) as conn:
+            started = min(s.performed_at for s in sets)
+            workout = await conn.execute(t.workouts.insert().values(user_id=user_id, started_at=started))
+            workout_id = _new_id(workout)
+            logged: list[LoggedSet] = []
+            for s in sets:
+                result = await conn.execute(
+                    t.sets.insert().values(user_id=user_id, workout_id=workout_id, **s.model_dump())
+                )
+                logged.append(LoggedSet(id=_new_id(result), workout_id=workout_id, **s.model_dump()))
+            return logged
+
+    async def sets_between(self, user_id: str, start: datetime, end: datetime) -> list[LoggedSet]:
+        """Sets performed in [start, end), oldest first."""
+        c = t.sets.c
+        query = (
+            sa.select(t.sets)
+            .where(c.user_id == user_id, c.performed_at >= start, c.performed_at < end)
+            .order_by(c.performed_at, c.id)
+        )
+        async with self._tx(user_id) as conn:
+            return [_record(LoggedSet, row) for row in await conn.execute(query)]
+
+    # ---- nutrition
+
+    async def log_meal(self, user_id: str, meal: MealIn) -> Meal:
+        """Log one meal."""
+        search_text = " ".join((*meal.items, meal.notes)).lower()
+        async with self._tx(user_id) as conn:
+            values = meal.model_dump(mode="json") | {"eaten_at": meal.eaten_at}
+            result = await conn.execute(t.meals.insert().values(user_id=user_id, search_text=search_text, **values))
+            return Meal(id=_new_id(result), **meal.model_dump())
+
+    async def _meals(self, user_id: str, query: sa.Select[Any]) -> list[Meal]:
+        async with self._tx(user_id) as conn:
+            return [_record(Meal, row) for row in await conn.execute(query)]
+
+    async def meals_between(self, user_id: str, start: datetime, end: datetime) -> list[Meal]:
+        """Meals eaten in [start, end), oldest first."""
+        c = t.meals.c
+        where = (c.user_id == user_id, c.eaten_at >= start, c.eaten_at < end)
+        return await self._meals(user_id, sa.select(t.meals).where(*where).order_by(c.eaten_at, c.id))
+
+    async def search_meals(self, user_id: str, text: str, limit: int = 20) -> list[Meal]:
+        """Meals whose items or notes contain the text, newest first."""
+        c = t.meals.c
+        where = (c.user_id == user_id, c.search_text.contains(text.strip().lower(), autoescape=True))
+        return await self._meals(user_id, sa.select(t.meals).where(*where).order_by(c.eaten_at.desc()).limit(limit))
+
+    async def daily_totals(self, user_id: str, first: date, last: date) -> list[DayTotals]:
+        """Per-day nutrition totals from first to last inclusive, days in the user's timezone."""
+        user = await self.user(user_id)
+        zone = ZoneInfo(user.timezone if user else "UTC")
+        start = datetime.combine(first, time(), zone)
+        end = datetime.combine(last + timedelta(days=1), time(), zone)
+        days = {first + timedelta(days=i): [0, 0.0, 0.0, 0.0, 0.0, 0.0] for i in range((last - first).days + 1)}
+        for meal in await self.meals_between(user_id, start, end):
+            totals = days[meal.eaten_at.astimezone(zone).date()]
+            for i, value in enumerate((1, meal.kcal, meal.protein_g, meal.carbs_g, meal.fat_g, meal.fiber_g)):
+                totals[i] += value
+        return [
+            DayTotals(day=d, meals=int(v[0]), kcal=v[1], protein_g=v[2], carbs_g=v[3], fat_g=v[4], fiber_g=v[5])
+            for d, v in days.items()
+        ]
+
+    # ---- program
+
+    def _version(self, row: sa.Row[Any]) -> ProgramVersion:
+        m = _fields(row)
+        return ProgramVersion.model_validate(
+            {**m["body"], "id": m["id"], "program_id": m["program_id"], "number": m["number"]}
+            | {"parent_id": m["parent_id"], "created_at": m["created_at"]}
+        )
+
+    async def program(self, user_id: str) -> ProgramVersion | None:
+        """The user's current program version."""
+        v, p = t.program_versions, t.programs
+        query = sa.select(v).join(p, p.c.current_version_id == v.c.id).where(p.c.user_id == user_id)
+        async with self._tx(user_id) as conn:
+            row = (await conn.execute(query.where(v.c.user_id == user_id))).first()
+            return None if row is None else self._version(row)
+
+    async def program_versions(self, user_id: str) -> list[ProgramVersion]:
+        """Every version of the user's program, oldest first."""
+        v = t.program_versions
+        async with self._tx(user_id) as conn:
+            rows = await conn.execute(sa.select(v).where(v.c.user_id == user_id).order_by(v.c.number))
+            return [self._version(row) for row in rows]
+
+    async def _program_id(self, conn: AsyncConnection, user_id: str) -> int:
+        p = t.programs
+        found = (await conn.execute(sa.select(p.c.id).where(p.c.user_id == user_id))).scalar()
+        if found is not None:
+            return found
+        return _new_id(await conn.execute(p.insert().values(user_id=user_id)))
+
+    async def save_program_version(
+        self, user_id: str, draft: ProgramDraft, parent_id: int | None = None
+    ) -> ProgramVersion:
+        """Store a new immutable version and make it current."""
+        v = t.program_versions
+        async with self._tx(user_id) as conn:
+            program_id = await self._program_id(conn, user_id)
+            if parent_id is not None:
+                owned = sa.select(v.c.id).where(v.c.id == parent_id, v.c.user_id == user_id)
+                if (await conn.execute(owned)).first() is None:
+                    raise NotFoundError(f"no program version {parent_id}")
+            last = (await conn.execute(sa.select(sa.func.max(v.c.number)).where(v.c.user_id == user_id))).scalar()
+            values = {"user_id": user_id, "program_id": program_id, "number": (last or 0) + 1, "parent_id": parent_id}
+            values |= {"body": draft.model_dump(mode="json"), "created_at": datetime.now(UTC)}
+            version_id = _new_id(await conn.execute(v.insert().values(**values)))
+            await conn.execute(
+                t.programs.update().where(t.programs.c.id == program_id).values(current_version_id=version_id)
+            )
+            row = (await conn.execute(sa.select(v).where(v.c.id == version_id))).one()
+            return self._version(row)
+
+    async def activate_program_version(self, user_id: str, version_id: int) -> ProgramVersion:
+        """Make an existing version current again (undo)."""
+        v = t.program_versions
+        async with self._tx(user_id) as conn:
+            row = (await conn.execute(sa.select(v).where(v.c.id == version_id, v.c.user_id == user_id))).first()
+            if row is None:
+                raise NotFoundError(f"no program version {version_id}")
+            programs = t.programs.update().where(t.programs.c.user_id == user_id)
+            await conn.execute(programs.values(current_version_id=version_id))
+            return self._version(row)
+
+    # ---- memory
+
+    async def remember(self, user_id: str, memory: MemoryIn, embedding: Vector) -> Memory:
+        """Store a memory with its embedding."""
+        async with self._tx(user_id) as conn:
+            values = memory.model_dump() | {"user_id": user_id, "embedding": embedding}
+            memory_id = _new_id(await conn.execute(t.memories.insert().values(**values)))
+            await self._index_memory(conn, user_id, memory_id, memory.kind, embedding)
+            return Memory(id=memory_id, **memory.model_dump())
+
+    async def recall(
+        self, user_id: str, embedding: Vector, limit: int = 5, kind: MemoryKind | None = None
+    ) -> list[Recalled]:
+        """The user's memories nearest the embedding, best first."""
+        m = t.memories.c
+        async with self._tx(user_id) as conn:
+            hits = await self._nearest(conn, user_id, embedding, limit, kind)
+            if not hits:
+                return []
+            query = sa.select(m.id, m.text, m.kind, m.created_at).where(
+                m.user_id == user_id, m.id.in_([memory_id for memory_id, _ in hits])
+            )
+            rows = {row.id: row for row in await conn.execute(query)}
+        return [Recalled(memory=_record(Memory, rows[i]), score=round(s, 6)) for i, s in hits if i in rows]
+
+    async def memories(self, user_id: str, limit: int = 50, offset: int = 0) -> list[Memory]:
+        """The user's memories, newest first."""
+        m = t.memories.c
+        query = sa.select(m.id, m.text, m.kind, m.created_at).where(m.user_id == user_id)
+        async with self._tx(user_id) as conn:
+            rows = await conn.execute(query.order_by(m.created_at.desc(), m.id.desc()).limit(limit).offset(offset))
+            return [_record(Memory, row) for row in rows]
+
+    async def forget(self, user_id: str, memory_id: int) -> bool:
+        """Delete one memory; False if the user has no such memory."""
+        m = t.memories
+        async with self._tx(user_id) as conn:
+            result = await conn.execute(m.delete().where(m.c.id == memory_id, m.c.user_id == user_id))
+            if result.rowcount:
+                await self._unindex_memories(conn, user_id, [memory_id])
+            return result.rowcount > 0
+
+    # ---- conversations and usage
+
+    async def append_messages(
+        self,
+        user_id: str,
+        conversation_id: str,
+        messages: Sequence[MessageIn],
+        usage: Sequence[UsageIn] = (),
+    ) -> list[StoredMessage]:
+        """Append messages (creating the conversation) and usage, in one transaction."""
+        c = t.conversations
+        now = datetime.now(UTC)
+        async with self._tx(user_id) as conn:
+            owner = (await conn.execute(sa.select(c.c.user_id).where(c.c.id == conversation_id))).scalar()
+            if owner is None:
+                title = next((m.text for m in messages if m.role == "user"), "Conversation")[:120] or "Conversation"
+                values = {"id": conversation_id, "user_id": user_id, "title": title, "mode": "normal"}
+                try:
+                    async with conn.begin_nested():
+                        await conn.execute(c.insert().values(**values, created_at=now, updated_at=now))
+                except IntegrityError as exc:  # another user's id, hidden by row-level security
+                    raise NotFoundError(f"no conversation {conversation_id!r}") from exc
+            elif owner != user_id:
+                raise NotFoundError(f"no conversation {conversation_id!r}")
+            else:
+                await conn.execute(c.update().where(c.c.id == conversation_id).values(updated_at=now))
+            stored: list[StoredMessage] = []
+            for message in messages:
+                values = message.model_dump() | {"user_id": user_id, "conversation_id": conversation_id}
+                message_id = _new_id(await conn.execute(t.messages.insert().values(**values)))
+                stored.append(StoredMessage(id=message_id, **message.model_dump()))
+            for record in usage:
+                await conn.execute(t.usage.insert().values(user_id=user_id, **record.model_dump()))
+            return stored
+
+    async def conversation(self, user_id: str, conversation_id: str) -> Conversation | None:
+        """A conversation with its messages, or None."""
+        c, msg = t.conversations, t.messages
+        async with self._tx(user_id) as conn:
+            query = sa.select(c).where(c.c.id == conversation_id, c.c.user_id == user_id)
+            row = (await conn.execute(query)).first()
+            if row is None:
+                return None
+            query = sa.select(msg.c.id, msg.c.role, msg.c.text, msg.c.payload, msg.c.created_at).where(
+                msg.c.conversation_id == conversation_id, msg.c.user_id == user_id
+            )
+            stored = [_record(StoredMessage, r) for r in await conn.execute(query.order_by(msg.c.id))]
+        return _record(Conversation, row).model_copy(update={"messages": tuple(stored)})
+
+    async def conversations(self, user_id: str, limit: int = 20, offset: int = 0) -> tuple[list[Conversation], int]:
+        """A page of conversations (without messages), newest first, and the total count."""
+        c = t.conversations
+        async with self._tx(user_id) as conn:
+            count = sa.select(sa.func.count()).select_from(c).where(c.c.user_id == user_id)
+            total = (await conn.execute(count)).scalar_one()
+            query = sa.select(c).where(c.c.user_id == user_id).order_by(c.c.updated_at.desc(), c.c.id)
+            rows = await conn.execute(query.limit(limit).offset(offset))
+            return [_record(Conversation, row) for row in rows], total
+
+    async def set_conversation_mode(self, user_id: str, conversation_id: str, mode: ConversationMode) -> None:
+        """Switch a conversation's mode (e.g. out of weight-loss coaching)."""
+        c = t.conversations
+        async with self._tx(user_id) as conn:
+            query = c.update().where(c.c.id == conversation_id, c.c.user_id == user_id).values(mode=mode)
+            if (await conn.execute(query)).rowcount == 0:
+                raise NotFoundError(f"no conversation {conversation_id!r}")
+
+    async def delete_conversation(self, user_id: str, conversation_id: str) -> bool:
+        """Delete a conversation and its messages."""
+        c, msg = t.conversations, t.messages
+        async with self._tx(user_id) as conn:
+            await conn.execute(msg.delete().where(msg.c.conversation_id == conversation_id, msg.c.user_id == user_id))
+            result = await conn.execute(c.delete().where(c.c.id == conversation_id, c.c.user_id == user_id))
+            return result.rowcount > 0
+
+    async def record_usage(self, user_id: str, usage: UsageIn) -> UsageRecord:
+        """Record one model call's tokens and cost."""
+        async with self._tx(user_id) as conn:
+            result = await conn.execute(t.usage.insert().values(user_id=user_id, **usage.model_dump()))
+            return UsageRecord(id=_new_id(result), **usage.model_dump())
+
+    async def usage_between(self, user_id: str, start: datetime, end: datetime) -> list[UsageRecord]:
+        """Usage records in [start, end), oldest first."""
+        u = t.usage.c
+        query = sa.select(t.usage).where(u.user_id == user_id, u.at >= start, u.at < end).order_by(u.at, u.id)
+        async with self._tx(user_id) as conn:
+            return [_record(UsageRecord, row) for row in await conn.execute(query)]

@@ -1,0 +1,87 @@
+"""Migrations: one Alembic history on both dialects; `coach db upgrade` twice changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from cli.app import app
+from stores import migrate, open_store
+from stores.sqlite import create_engine
+
+runner = CliRunner()
+
+
+async def _schema_snapshot(url: str) -> list[tuple[str, str]]:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from stores import sqlite_path
+
+    path = sqlite_path(url)
+    engine = create_engine(path) if path is not None else create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync: sorted(
+                    (table, column["name"])
+                    for table in sa.inspect(sync).get_table_names()
+                    for column in sa.inspect(sync).get_columns(table)
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+def _upgrade_twice(url: str) -> tuple[str, str]:
+    first = runner.invoke(app, ["db", "upgrade", "--db", url])
+    second = runner.invoke(app, ["db", "upgrade", "--db", url])
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    return first.output, second.output
+
+
+def test_upgrade_twice_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    first, second = _upgrade_twice(url)
+    assert "upgraded empty -> 0001" in first
+    assert "nothing to do" in second
+    before = asyncio.run(_schema_snapshot(url))
+    assert ("memories", "embedding") in before
+    _upgrade_twice(url)
+    assert asyncio.run(_schema_snapshot(url)) == before
+
+
+@pytest.mark.postgres
+def test_upgrade_twice_on_postgres(fresh_postgres_url: str) -> None:
+    first, second = _upgrade_twice(fresh_postgres_url)
+    assert "upgraded empty -> 0001" in first
+    assert "nothing to do" in second
+    before = asyncio.run(_schema_snapshot(fresh_postgres_url))
+    _upgrade_twice(fresh_postgres_url)
+    assert asyncio.run(_schema_snapshot(fresh_postgres_url)) == before
+
+
+@pytest.mark.anyio
+async def test_sqlite_store_migrates_itself_on_open(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'self.db'}"
+    async with open_store(url) as store:
+        assert await store.exercise("bench-press") is not None
+    engine = create_engine(str(tmp_path / "self.db"))
+    try:
+        assert await migrate.current(engine) == migrate.head()
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.anyio
+async def test_postgres_store_refuses_an_old_schema(fresh_postgres_url: str) -> None:
+    from stores.base import StoreError
+
+    with pytest.raises(StoreError, match="coach db upgrade"):
+        async with open_store(fresh_postgres_url):
+            pass
