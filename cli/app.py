@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from cli import db, exercises
+from cli import chat, db, exercises
+from cli.safety import safety
 
 app = typer.Typer(
     name="coach",
@@ -17,6 +18,9 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(exercises.app, name="exercises")
+app.add_typer(chat.demo_app, name="demo")
+app.command("chat")(chat.chat)
+app.command("safety")(safety)
 
 
 def main() -> None:

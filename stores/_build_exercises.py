@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from stores.exercises import DATA_FILE, compact
 from stores.records import MUSCLES, Contribution, Exercise, Muscle
@@ -89,7 +89,7 @@ PUSH_UP: Muscles = {"chest": 1.0, "front_delts": 0.5, "triceps": 0.5}
 HIP_THRUST: Muscles = {"glutes": 1.0, "hamstrings": 0.25}
 REAR_DELTS: Muscles = {"rear_delts": 1.0, "traps": 0.5}
 OLYMPIC: Muscles = {"glutes": 1.0, "quads": 0.75, "hamstrings": 0.75, "traps": 0.75, "spinal_erectors": 0.5}
-OLYMPIC_PRESS: Muscles = OLYMPIC | {"front_delts": 0.75, "triceps": 0.5}
+OLYMPIC_PRESS: Muscles = {**OLYMPIC, "front_delts": 0.75, "triceps": 0.5}
 
 # Checked in order against the tidied lowercase name; the first match wins. None keeps wger's
 # muscles: it shields a name from the broader patterns further down.
@@ -107,7 +107,10 @@ _FAMILIES: tuple[tuple[str, Muscles | None], ...] = (
     (r"cossack|sumo squat", {"quads": 1.0, "adductors": 0.75, "glutes": 0.75}),
     (r"squat", SQUAT),
     (r"(close|narrow)[- ]grip.*bench|bench press narrow|elbows tucked", CLOSE_GRIP),
-    (r"overhead press|shoulder press|military press|arnold|\bohp\b|push press|landmine press|^smith press$", OVERHEAD_PRESS),
+    (
+        r"overhead press|shoulder press|military press|arnold|\bohp\b|push press|landmine press|^smith press$",
+        OVERHEAD_PRESS,
+    ),
     (r"handstand push", OVERHEAD_PRESS),
     (r"incline.*press|press.*incline", INCLINE),
     (r"bench ?press|pause bench|floor press|chest press|larsen press|hex press", BENCH),
@@ -121,7 +124,10 @@ _FAMILIES: tuple[tuple[str, Muscles | None], ...] = (
     (r"straight[- ]arm", None),
     (r"pull[- ]?ups?\b|pull[- ]?downs?\b", PULL_UP),
     (r"muscle[- ]up", {"lats": 1.0, "biceps": 0.5, "triceps": 0.5, "chest": 0.25}),
-    (r"rear[- ]delt|reverse (cable )?fly|butterfly reverse|face ?pull|pull[- ]?apart|reverse pec|bent[- ]over lat", REAR_DELTS),
+    (
+        r"rear[- ]delt|reverse (cable )?fly|butterfly reverse|face ?pull|pull[- ]?apart|reverse pec|bent[- ]over lat",
+        REAR_DELTS,
+    ),
     (r"lateral raise|side lateral|side raise", {"side_delts": 1.0}),
     (r"upright[- ]row", {"side_delts": 1.0, "traps": 0.75, "front_delts": 0.25}),
     (r"\brows?\b|\browing\b", ROW),
@@ -210,7 +216,7 @@ _PINS: dict[int, Pin] = {
     475: Pin("pull-up", "Pull-up", ("pullup", "overhand pull-up")),
     154: Pin("chin-up", "Chin-up", ("chin", "underhand pull-up")),
     1697: Pin("lat-pulldown", "Lat Pulldown", ("pulldown", "wide grip pulldown")),
-    921: Pin("seated-cable-row", "Seated Cable Row", ("cable row", "low row")),
+    921: Pin("seated-cable-row", "Seated Cable Row", ("cable row", "seated row", "low row")),
     371: Pin("leg-press", aliases=("machine leg press",)),
     364: Pin("leg-curl", aliases=("hamstring curl", "machine leg curl")),
     369: Pin("leg-extension", aliases=("quad extension", "machine leg extension")),
@@ -219,7 +225,9 @@ _PINS: dict[int, Pin] = {
     272: Pin("hammer-curl", "Hammer Curl", ("dumbbell hammer curl",)),
     1185: Pin("triceps-pushdown", aliases=("pushdown", "tricep pushdown", "cable pushdown")),
     246: Pin("skull-crusher", "Skull Crusher", ("ez bar skullcrusher", "lying triceps extension", "french press")),
-    348: Pin("lateral-raise", "Lateral Raise", ("side raise", "lat raise", "side lateral raise", "dumbbell lateral raise")),
+    348: Pin(
+        "lateral-raise", "Lateral Raise", ("side raise", "lat raise", "side lateral raise", "dumbbell lateral raise")
+    ),
     222: Pin("face-pull", "Face Pull", ("cable face pull", "rope face pull")),
     294: Pin("hip-thrust", aliases=("barbell hip thrust",)),
     1903: Pin("walking-lunge", "Walking Lunge", ("lunge", "walking lunges")),
@@ -236,6 +244,7 @@ _PINS: dict[int, Pin] = {
     567: Pin(aliases=("dumbbell shoulder press", "seated dumbbell press")),
     538: Pin(aliases=("incline bench press", "incline bench", "incline barbell bench press")),
     1775: Pin(aliases=("reverse pec deck",)),
+    571: Pin(aliases=("shrug", "barbell shrug")),
     418: Pin(name="Military Press with SZ-Bar"),
     1483: Pin(name="Biceps Curls Trifecta"),
     599: Pin(name="Snatch"),
@@ -251,7 +260,7 @@ _EXCLUDED = frozenset(
     | {1757, 1763, 1778, 1793, 1798, 1800, 1271, 1272, 1114, 1363, 1768, 1769}
 )
 
-_SPOTTER = {"source": "spotter", "license": "CC0", "author": "Spotter contributors"}
+# Common lifts wger lacks, written for Spotter and released CC0.
 _CURATED: tuple[Exercise, ...] = (
     Exercise(
         id="trap-bar-deadlift",
@@ -260,7 +269,9 @@ _CURATED: tuple[Exercise, ...] = (
         equipment=("barbell",),
         category="legs",
         muscles={"glutes": 1.0, "quads": 0.75, "hamstrings": 0.75, "spinal_erectors": 0.75, "traps": 0.5},
-        **_SPOTTER,
+        source="spotter",
+        license="CC0",
+        author="Spotter contributors",
     ),
     Exercise(
         id="glute-ham-raise",
@@ -268,7 +279,9 @@ _CURATED: tuple[Exercise, ...] = (
         aliases=("ghr", "glute ham raise"),
         category="legs",
         muscles={"hamstrings": 1.0, "glutes": 0.5, "calves": 0.25},
-        **_SPOTTER,
+        source="spotter",
+        license="CC0",
+        author="Spotter contributors",
     ),
 )
 
@@ -299,6 +312,7 @@ class _License(BaseModel):
 
 
 F = TypeVar("F", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 
 
 class _Row(BaseModel, Generic[F]):
@@ -327,23 +341,25 @@ class Wger:
 
         Returns:
             The parsed fixtures.
+
         """
         return cls(
-            bases={row.pk: row.fields for row in _read(directory / "exercise-base-data.json", _Base)},
-            translations=sorted(_read(directory / "translations-en.json", _Translation), key=lambda row: row.pk),
+            bases={row.pk: row.fields for row in _read(directory / "exercise-base-data.json", _Row[_Base])},
+            translations=sorted(_read(directory / "translations-en.json", _Row[_Translation]), key=lambda row: row.pk),
             muscles=_names(directory / "muscles.json"),
             equipment=_names(directory / "equipment.json"),
             categories=_names(directory / "categories.json"),
-            licenses={row.pk: row.fields.short_name for row in _read(directory / "licenses.json", _License)},
+            licenses={row.pk: row.fields.short_name for row in _read(directory / "licenses.json", _Row[_License])},
         )
 
 
-def _read(path: Path, fields: type[F]) -> list[_Row[F]]:
-    return TypeAdapter(list[_Row[fields]]).validate_json(path.read_bytes())
+def _read(path: Path, row: type[R]) -> list[R]:
+    items: list[object] = json.loads(path.read_bytes())
+    return [row.model_validate(item) for item in items]
 
 
 def _names(path: Path) -> dict[int, str]:
-    return {row.pk: row.fields.name for row in _read(path, _Named)}
+    return {row.pk: row.fields.name for row in _read(path, _Row[_Named])}
 
 
 STABLE_IDS = tuple(pin.id for pin in _PINS.values() if pin.id is not None)
@@ -366,6 +382,7 @@ def build(wger_dir: Path) -> str:
 
     Returns:
         The text of `stores/data/exercises.json`.
+
     """
     exercises, provenance = derive(Wger.load(wger_dir))
     return render(exercises, provenance)
@@ -382,6 +399,7 @@ def derive(wger: Wger) -> tuple[list[Exercise], dict[str, int]]:
 
     Raises:
         ValueError: If a pinned record is dropped or clashes with another, or a stable id is missing.
+
     """
     claimed: dict[str, str] = {}
     records: dict[str, Exercise] = {}
@@ -416,6 +434,7 @@ def render(exercises: list[Exercise], provenance: dict[str, int]) -> str:
 
     Returns:
         The JSON text, ending in a newline.
+
     """
     records = ",\n".join("  " + json.dumps(e.model_dump(mode="json"), ensure_ascii=False) for e in exercises)
     origins = ",\n".join(f"  {json.dumps(key)}: {value}" for key, value in sorted(provenance.items()))
@@ -481,7 +500,7 @@ def _muscles(name: str, base: _Base, wger: Wger) -> Muscles:
 
 
 def _delt_head(name: str) -> Muscle:
-    """wger has one deltoid; the exercise's name says which head it trains."""
+    """The deltoid head an exercise trains, read from its name (wger has one deltoid)."""
     if _REAR_DELTS.search(name):
         return "rear_delts"
     if _SIDE_DELTS.search(name):
@@ -494,12 +513,13 @@ def _ordered(muscles: Muscles) -> Muscles:
 
 
 def _tidy(name: str) -> str:
-    """Whitespace collapsed, uploaders' tags and left/right variants dropped, shouting cased."""
+    """Whitespace collapsed, uploaders' tags and left/right variants dropped, all-caps or lowercase names cased."""
     name = re.sub(r"\s+", " ", name).strip().rstrip(":").strip()
     name = re.sub(r"\s+(HD|- NB)$", "", name)
     name = re.sub(r"[\s,]+(left|right)( leg)?$", "", name, flags=re.IGNORECASE)
     if name in (name.lower(), name.upper()):
-        name = " ".join(word[:1].upper() + word[1:].lower() for word in name.split(" "))
+        # Two-letter words in an all-caps name are abbreviations ("DB", "SS"): keep them.
+        name = " ".join(word if len(word) <= 2 else word[:1].upper() + word[1:].lower() for word in name.split(" "))
     return name
 
 
@@ -539,6 +559,7 @@ def main(argv: list[str] | None = None) -> None:
 
     Args:
         argv: Command-line arguments (default: `sys.argv[1:]`).
+
     """
     parser = argparse.ArgumentParser(description="Derive stores/data/exercises.json from wger's fixtures.")
     default_dir = Path(os.environ.get(WGER_DIR_ENV, DEFAULT_WGER_DIR))

@@ -53,6 +53,8 @@ _KEEP_S = ("ss", "us", "is")
 _EXACT, _PREFIX, _WORDS, _OVERLAP = 4.0, 3.0, 2.0, 1.0
 _FUZZY_FLOOR = 0.6
 """Below this difflib ratio a name is not close enough to show at all."""
+# resolve() answers only for an exact name or alias, text covering most of one name, or a near
+# spelling, and only when the runner-up is clearly behind.
 _CONFIDENT_WORDS = 0.6
 _CONFIDENT_FUZZY = 0.88
 _MARGIN = 0.15
@@ -69,6 +71,7 @@ def tokens(text: str) -> tuple[str, ...]:
 
     Returns:
         The tokens, stop words dropped, in their original order.
+
     """
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     raw: list[str] = re.findall(r"[a-z0-9]+", folded)
@@ -89,6 +92,7 @@ def compact(text: str) -> str:
 
     Returns:
         The tokens joined without spaces.
+
     """
     return "".join(tokens(text))
 
@@ -109,6 +113,7 @@ def load_library() -> tuple[Exercise, ...]:
 
     Returns:
         Every exercise, ordered by id.
+
     """
     payload = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     library = _LIBRARY_ADAPTER.validate_python(payload["exercises"])
@@ -129,6 +134,7 @@ def search(library: tuple[Exercise, ...], text: str, limit: int = 10) -> list[Ex
 
     Returns:
         Up to `limit` exercises; empty when nothing is close.
+
     """
     index = _index(library)
     return [index.library[position] for _, position in _rank(index, text, limit)]
@@ -143,17 +149,19 @@ def resolve(library: tuple[Exercise, ...], text: str) -> Exercise | None:
 
     Returns:
         The exercise, or None when nothing matches or several match about equally well.
+
     """
     index = _index(library)
     ranked = _rank(index, text, 2)
     if not ranked:
         return None
     best, position = ranked[0]
-    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    tier, fit = divmod(best, 1.0)
+    clear = best - (ranked[1][0] if len(ranked) > 1 else 0.0) >= _MARGIN
     confident = (
-        best >= _EXACT
-        or (best >= _WORDS + _CONFIDENT_WORDS and best - runner_up >= _MARGIN)
-        or (_CONFIDENT_FUZZY <= best < _OVERLAP and best - runner_up >= _MARGIN)
+        tier >= _EXACT
+        or (tier in (_PREFIX, _WORDS) and fit >= _CONFIDENT_WORDS and clear)
+        or (tier == 0 and fit >= _CONFIDENT_FUZZY and clear)
     )
     return index.library[position] if confident else None
 
@@ -168,6 +176,7 @@ def suggest(library: tuple[Exercise, ...], text: str, limit: int = 3) -> list[st
 
     Returns:
         Up to `limit` exercise names, closest first.
+
     """
     index = _index(library)
     return [index.library[position].name for _, position in _rank(index, text, limit)]
@@ -217,7 +226,8 @@ def _build_index(library: tuple[Exercise, ...]) -> _Index:
     exact: dict[str, int] = {}
     for position, exercise in enumerate(library):
         for text in (exercise.name, *exercise.aliases, exercise.id):
-            key = _Key(position, compact(text), tokens(text))
+            parts = tokens(text)
+            key = _Key(position, "".join(parts), parts)
             if key.compact and key.compact not in exact:
                 exact[key.compact] = position
                 keys.append(key)
@@ -244,7 +254,7 @@ def _trigrams(text: str) -> set[str]:
 
 
 def _rank(index: _Index, text: str, limit: int) -> list[tuple[float, int]]:
-    """The best (score, position) pairs; the integer part of a score is its tier."""
+    """The best (score, position) pairs; a score's integer part is its tier, the rest its fit in the tier."""
     query = tokens(text)
     joined = "".join(query)
     if not joined or limit < 1:
@@ -252,9 +262,9 @@ def _rank(index: _Index, text: str, limit: int) -> list[tuple[float, int]]:
     best: dict[int, float] = {}
     if (position := index.exact.get(joined)) is not None:
         best[position] = _EXACT
-    for number in _word_candidates(index, query):
+    for number, parts in _word_hits(index, query).items():
         key = index.keys[number]
-        score = _word_score(query, joined, key)
+        score = _word_score(query, joined, key, parts)
         if score > best.get(key.position, 0.0):
             best[key.position] = score
     if len(best) < limit:
@@ -264,29 +274,29 @@ def _rank(index: _Index, text: str, limit: int) -> list[tuple[float, int]]:
     return [(score, position) for position, score in ordered[:limit]]
 
 
-def _word_candidates(index: _Index, query: tuple[str, ...]) -> set[int]:
-    """Keys holding a word that a query token starts (single letters must match a whole word)."""
+def _word_hits(index: _Index, query: tuple[str, ...]) -> dict[int, set[int]]:
+    """Key number -> which query tokens start one of its words (a single letter must be the whole word)."""
     vocabulary = index.vocabulary
-    found: set[int] = set()
-    for part in query:
+    hits: dict[int, set[int]] = {}
+    for part_number, part in enumerate(query):
         at = bisect_left(vocabulary, part)
         while at < len(vocabulary) and vocabulary[at].startswith(part):
             if len(part) >= 2 or vocabulary[at] == part:
-                found.update(index.words[vocabulary[at]])
+                for number in index.words[vocabulary[at]]:
+                    hits.setdefault(number, set()).add(part_number)
             at += 1
-    return found
+    return hits
 
 
-def _word_score(query: tuple[str, ...], joined: str, key: _Key) -> float:
+def _word_score(query: tuple[str, ...], joined: str, key: _Key, parts: set[int]) -> float:
     if key.compact == joined:
         return _EXACT
     if key.compact.startswith(joined):
         return _PREFIX + min(len(joined) / len(key.compact), 0.99)
-    matched = [part for part in query if any(word.startswith(part) for word in key.tokens)]
-    if len(matched) == len(query):
+    if len(parts) == len(query):
         return _WORDS + min(len(joined) / len(key.compact), 0.99)
-    covered = sum(map(len, matched)) / len(key.compact)
-    return _OVERLAP + 0.9 * len(matched) / len(query) + 0.09 * min(covered, 1.0)
+    covered = sum(len(query[part]) for part in parts) / len(key.compact)
+    return _OVERLAP + 0.9 * len(parts) / len(query) + 0.09 * min(covered, 1.0)
 
 
 def _fuzzy(index: _Index, joined: str) -> list[tuple[int, float]]:
@@ -294,11 +304,11 @@ def _fuzzy(index: _Index, joined: str) -> list[tuple[int, float]]:
     shared: Counter[int] = Counter()
     for gram in _trigrams(joined):
         shared.update(index.trigrams.get(gram, ()))
-    matcher = difflib.SequenceMatcher(a=joined)
+    matcher = difflib.SequenceMatcher(b=joined)
     scores: dict[int, float] = {}
     for number, _ in shared.most_common(_FUZZY_POOL):
         key = index.keys[number]
-        matcher.set_seq2(key.compact)
+        matcher.set_seq1(key.compact)
         if matcher.real_quick_ratio() < _FUZZY_FLOOR or matcher.quick_ratio() < _FUZZY_FLOOR:
             continue
         ratio = min(matcher.ratio(), 0.99)
