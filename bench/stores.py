@@ -15,10 +15,10 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +35,7 @@ from stores import open_store
 from stores import schema as t
 from stores._sql import SqlStore
 from stores.records import User
-from stores.sqlite import SqliteStore, _enable_vectors
+from stores.sqlite import SqliteStore, _enable_vectors  # pyright: ignore[reportPrivateUsage]  (the backend's backfill)
 
 ATHLETE = "athlete"
 ATHLETE_ZONE = "Europe/Berlin"
@@ -86,7 +86,7 @@ class History:
         return sum(len(sets) for _, sets in self.workouts)
 
 
-def _local(day: date, hour: float, zone: ZoneInfo) -> datetime:
+def _local(day: date, hour: float, zone: tzinfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone) + timedelta(hours=hour)
 
 
@@ -97,7 +97,9 @@ def session_sets(rng: random.Random, exercises: tuple[str, ...], at: datetime, p
         big = exercise in BIG
         step = 2.5 if big else 1.0
         kg = START_KG[exercise] * (1 + 0.3 * progress)
-        plan = [(pct, rng.randint(3, 8), None, "warmup") for pct in ((0.4, 0.6, 0.8) if big else (0.5,))]
+        plan: list[tuple[float, int, float | None, str]] = [
+            (pct, rng.randint(3, 8), None, "warmup") for pct in ((0.4, 0.6, 0.8) if big else (0.5,))
+        ]
         for _ in range(rng.randint(4, 5)):
             reps = rng.randint(4, 8) if big else rng.randint(8, 15)
             plan.append((rng.uniform(0.97, 1.03), reps, float(rng.choice((0, 1, 1, 2, 2, 3))), "working"))
@@ -170,7 +172,8 @@ def athlete_history(rng: random.Random, vec_rng: np.random.Generator, today: dat
 def other_history(rng: random.Random, vec_rng: np.random.Generator, today: date, index: int) -> History:
     """Four workouts of 25 sets in the last week, ten days of three meals, five memories in two months."""
     first, zone = today - timedelta(days=59), ZoneInfo("UTC")
-    workouts = [(start, sets[:25]) for start, sets in training(rng, today - timedelta(days=6), 7, zone)[-4:]]
+    week = training(rng, today - timedelta(days=6), 7, zone)[-4:]
+    workouts = [(start, sets[: OTHER_SETS // len(week)]) for start, sets in week]
     vectors = vec_rng.standard_normal((OTHER_MEMORIES, t.EMBEDDING_DIM))
     return History(User(id=f"user-{index:04d}", display_name=f"User {index}"), workouts,
                    nutrition(rng, today - timedelta(days=9), 10, OTHER_MEALS, zone),
@@ -178,7 +181,7 @@ def other_history(rng: random.Random, vec_rng: np.random.Generator, today: date,
 
 
 @asynccontextmanager
-async def user_tx(store: SqlStore, user_id: str) -> AsyncIterator[AsyncConnection]:
+async def user_tx(store: SqlStore, user_id: str) -> AsyncGenerator[AsyncConnection]:
     """A transaction acting for the user (Postgres row-level security checks inserted rows against it)."""
     async with store.engine.begin() as conn:
         if store.engine.dialect.name == "postgresql":
@@ -258,7 +261,8 @@ def queries(store: SqlStore, today: date, rng: random.Random) -> dict[str, Calla
 
     async def recall() -> int:
         vector = np.asarray([rng.gauss(0, 1) for _ in range(t.EMBEDDING_DIM)], dtype=np.float32)
-        return len(await store.recall(ATHLETE, vector / np.linalg.norm(vector), limit=10))
+        vector /= np.linalg.norm(vector)
+        return len(await store.recall(ATHLETE, vector, limit=10))
 
     return {
         "sets_between, 1 week": week_of_sets,

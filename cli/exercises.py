@@ -18,6 +18,7 @@ def search(
 ) -> None:
     """Search exercises by name, alias or abbreviation."""
     from rich.table import Table
+
     from stores.exercises import load_library
     from stores.exercises import search as find
 

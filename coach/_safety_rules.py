@@ -34,6 +34,9 @@ _NUMBER_WORDS = {
     "twenty": "20",
 }
 
+_GLUED_UNITS = r"kgs?|lbs?|kcals?|cals?|calories|mg|mcg|ml|g|hrs?|hours?|h|days?|d|wks?|weeks?|st|cm|m|yo"
+"""Units people type straight after a number ("500kcal", "16h"), split off so the unit rewrites see them."""
+
 _REWRITES = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -59,7 +62,7 @@ _REWRITES = tuple(
         (r"\bur\b", "your"),
         (r"\bw/", "with "),
         (r"(?<=\d),(?=\d{3}\b)", ""),
-        (r"\b(\d+(?:\.\d+)?)(kgs?|lbs?|kcals?|cals?|calories|mg|mcg|ml|g|hrs?|hours?|h|days?|d|wks?|weeks?|st|cm|m|yo)\b", r"\1 \2"),
+        (rf"\b(\d+(?:\.\d+)?)({_GLUED_UNITS})\b", r"\1 \2"),
         (r"\b(kcals?|cals?|calories|calorie|kilocalories)\b", "kcal"),
         (r"\b(kgs?|kilos?|kilograms?)\b", "kg"),
         (r"\b(lbs?|pounds?)\b", "lb"),
@@ -75,6 +78,7 @@ _REWRITES = tuple(
     )
 )
 _NUMBER_WORD_TOKEN = re.compile(r"<(\w+)>")
+_THOUSANDS = re.compile(r"\b(\d+(?:\.\d+)?)\s?k\b(?=\s*(?:kcals?|cals?|calories?)\b)")
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -82,6 +86,7 @@ def normalise(text: str) -> str:
     """Fold a message into the one spelling the rules are written against (case, contractions, units)."""
     folded = unicodedata.normalize("NFKC", text).lower()
     folded = folded.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+    folded = _THOUSANDS.sub(lambda m: str(round(float(m.group(1)) * 1000)), folded)
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
     folded = _NUMBER_WORD_TOKEN.sub(lambda m: _NUMBER_WORDS[m.group(1)], folded)
@@ -117,6 +122,7 @@ class Rule:
         unless_overridden: A red flag that keeps the sign even when `unless` matches.
         negation_window: How many words before the match a negation cue may sit.
         timed: For emergencies, whether a mention from yesterday or earlier becomes a medical question.
+
     """
 
     name: str
@@ -159,7 +165,7 @@ _INTAKE = re.compile(
     r"(?:(?:only|just|under|below|less\s+than|no\s+more\s+than|max|barely|around|about|like|to)\s+)*$"
 )
 _DAILY_AFTER = re.compile(r"\s*(?:kcal\s*)?(?:(?:a|per|each|every|in\s+a)\s+day|daily|all\s+day)\b")
-_RESTRICTIVE_BEFORE = re.compile(r"\b(?:only|just|under|below|less\s+than|no\s+more\s+than|max|barely)\s+$")
+_RESTRICTIVE_BEFORE = re.compile(r"\b(?:only|just|under|below|less\s+than|no\s+more\s+than|max|barely|down\s+to)\s+$")
 _NOT_AN_INTAKE_AFTER = re.compile(
     r"\s*(?:kcal\s+)?(?:deficit|surplus|below|under|over|above|less|more|fewer|extra|left|remaining|burn\w*|"
     r"for\s+(?:breakfast|lunch|dinner|a\s+snack)|at\s+(?:breakfast|lunch|dinner)|per\s+meal|snack|meal|shake|"
@@ -183,6 +189,7 @@ def find_low_intake(text: str) -> Iterator[Span]:
             continue
         daily = bool(_DAILY_AFTER.match(text, match.end()))
         eating = bool(_INTAKE.search(before))
+        unit = unit or ("kcal" in before)  # "get my calories down to 600"
         if (unit and (daily or (eating and _RESTRICTIVE_BEFORE.search(before)))) or (daily and eating):
             yield match.span()
 
@@ -214,16 +221,17 @@ def body_weight_kg(text: str) -> float | None:
     return None
 
 
-def _weeks(rest: str) -> float | None:
+def _weeks(rest: str) -> tuple[float, int] | None:
+    """Weeks the loss is spread over, and where that phrase ends in `rest`."""
     if rate := _RATE.match(rest):
-        return _WEEKS_PER[rate["period"]]
+        return _WEEKS_PER[rate["period"]], rate.end()
     if within := _WITHIN.search(rest):
         if within["week"]:
-            return 1.0
+            return 1.0, within.end()
         if within["month"]:
-            return _WEEKS_PER["month"]
+            return _WEEKS_PER["month"], within.end()
         count = 1.0 if within["count"] in ("a", "an") else float(within["count"])
-        return count * _WEEKS_PER[within["period"]]
+        return count * _WEEKS_PER[within["period"]], within.end()
     return None
 
 
@@ -232,9 +240,11 @@ def find_fast_loss(text: str) -> Iterator[Span]:
     weight = body_weight_kg(text)
     limit = weight / 100 if weight else _DEFAULT_MAX_LOSS_KG_PER_WEEK
     for match in _LOSS.finditer(text):
-        weeks = _weeks(match["rest"])
-        if weeks and float(match["amount"]) * _KG_PER[match["unit"]] / weeks > limit:
-            yield match.span()
+        if not (spread := _weeks(match["rest"])):
+            continue
+        weeks, length = spread
+        if float(match["amount"]) * _KG_PER[match["unit"]] / weeks > limit:
+            yield match.start(), match.start("rest") + length
 
 
 _BMI = re.compile(r"\bbmi\s+(?:is\s+|of\s+|at\s+|around\s+|=\s*|:\s*)?(?:only\s+|like\s+)?(?P<bmi>\d{2}(?:\.\d+)?)")
@@ -245,6 +255,7 @@ _HEIGHT = re.compile(
 _WANTS_LESS = re.compile(
     r"\b(?:lose|losing|drop|cut|shed|get\s+down|go\s+down|thinner|skinnier|leaner|smaller|slim\w*)\b"
 )
+_TARGET_WEIGHT = re.compile(r"\b(?:get|go|down|reach|hit|be)\s+(?:down\s+)?to\s+(?P<amount>\d{2,3}(?:\.\d+)?)\b")
 _UNDERWEIGHT_BMI = 18.5
 
 
@@ -257,14 +268,22 @@ def _height_m(text: str) -> float | None:
     return int(match["cm"]) / 100 if match["cm"] else float(match["m"])
 
 
+def _wants_less(text: str, weight: float | None) -> bool:
+    if _WANTS_LESS.search(text):
+        return True
+    target = _TARGET_WEIGHT.search(text)
+    return bool(target and weight and float(target["amount"]) < weight)
+
+
 def find_low_bmi(text: str) -> Iterator[Span]:
     """A BMI under 18.5 (stated, or from height and weight) together with a wish to lose more."""
-    if not _WANTS_LESS.search(text):
+    weight = body_weight_kg(text)
+    if not _wants_less(text, weight):
         return
     if (stated := _BMI.search(text)) and float(stated["bmi"]) < _UNDERWEIGHT_BMI:
         yield stated.span()
         return
-    weight, height = body_weight_kg(text), _height_m(text)
+    height = _height_m(text)
     if weight and height and weight / height**2 < _UNDERWEIGHT_BMI and (where := _BODY_WEIGHT.search(text)):
         yield where.span("amount")
 
@@ -279,15 +298,26 @@ _REPEATED = re.compile(
     r"\bin\s+a\s+row\b|\bat\s+a\s+time\b|\brepeated\w*|\bregularly\b|\ball\s+the\s+time\b|"
     r"\b(?:twice|once|\d+\s+times)\s+a\s+(?:week|month)\b"
 )
-_FOR_WEIGHT = re.compile(r"\b(?:lose|losing|drop|dropping|shed|weight|thin\w*|skinn\w*|slim\w*|scale|kg|lb|fat)\b")
+_FOR_WEIGHT = re.compile(r"\b(?:lose|losing|drop|dropping|shed|weight|thin(?:ner)?|skinn\w*|slim\w*|scale|kg|lb|fat)\b")
 
 
-def _fasts(text: str, min_hours: float) -> Iterator[Span]:
+def _fast_lengths(text: str) -> Iterator[tuple[float, Span]]:
     for match in _FAST_LENGTH.finditer(text):
         number = match["n1"] or match["n2"] or match["n3"]
         unit = match["u1"] or match["u2"] or "day"
-        if float(number) * (24 if unit == "day" else 1) >= min_hours:
-            yield match.span()
+        yield float(number) * (24 if unit == "day" else 1), match.span()
+
+
+def fast_hours(text: str) -> Iterator[float]:
+    """Lengths in hours of the fasts named in normalised text ("a 96 hour fast", "fast for 5 days")."""
+    for hours, _ in _fast_lengths(text):
+        yield hours
+
+
+def _fasts(text: str, min_hours: float) -> Iterator[Span]:
+    for hours, span in _fast_lengths(text):
+        if hours >= min_hours:
+            yield span
 
 
 def find_repeated_fasts(text: str) -> Iterator[Span]:
@@ -350,7 +380,7 @@ _JOINT = (
 )
 _MUSCLE = r"hamstrings?|calf|calves|pecs?|quads?|biceps?|triceps?|lats?|glutes?|adductors?|obliques?|traps?|muscles?"
 _PAIN = (
-    r"pain|painful|hurts?|hurting|aches?|aching|achy|killing\s+me|swollen|swelling|sharp|stabbing|throbbing|numb\w*|"
+    r"pain|painful|hurts?|hurting|aches?|aching|achy|killing\s+me|swollen|swelling|swells?|sharp|stabbing|throbbing|numb\w*|"
     r"tingl\w*|pinch\w*|popped|pops|locked|gave\s+out|gives\s+out|buckled|unstable|injur\w*"
 )
 _ACUTE_INJURY = r"hurt|hurts|injured|injure|tweaked|tweak|pulled|strained|sprained|tore|torn|twisted|rolled|broke"
@@ -366,6 +396,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:pain|pressure|tightness|squeezing|heaviness)\s+in\s+(?:my|the|his|her)\s+chest",
             r"\b(?:crushing|squeezing|stabbing)\s+(?:\w+\s+)?chest\b|\btight\s+chest\b",
             r"\bpain\s+(?:going|radiating|spreading|shooting|moving)\s+(?:down|into|to|up)\s+(?:my\s+)?(?:left\s+)?(?:arm|jaw)",
+            r"\b(?:left\s+arm\s+and\s+(?:my\s+)?jaw|jaw\s+and\s+(?:my\s+)?left\s+arm)\b",
         ),
         "chest pain or pressure",
         unless=_rx(r"\b(?:doms|sore\w*|pump\w*|stretch\w*)\b"),
@@ -405,17 +436,19 @@ RULES: tuple[Rule, ...] = (
         "fainting",
         "emergency",
         _matches(
-            r"\b(?:fainted|fainting|passed\s+out|passing\s+out|blacked\s+out|blacking\s+out|lost\s+consciousness|"
+            r"\b(?:fainted|fainting|faints|passed\s+out|passing\s+out|passes\s+out|blacked\s+out|blacking\s+out|lost\s+consciousness|"
             r"losing\s+consciousness|went\s+unconscious|unconscious|unresponsive|is\s+not\s+responding|"
             r"not\s+breathing)\b",
-            r"\b(?:i|he|she|they|friend|partner|someone|somebody|just)\s+(?:just\s+)?collapsed\b",
-            r"\bcollapsed\s+(?:on|to)\s+the\s+(?:floor|ground)",
+            r"\bcollapsed\b",
+            r"\b(?:feel|feeling)\s+(?:really\s+|very\s+|so\s+)?faint\b",
             r"\b(?:feel|feeling)\s+(?:like\s+)?(?:i\s+am\s+)?(?:going\s+to|about\s+to)\s+(?:faint|pass\s+out|black\s+out|"
             r"collapse)\b|\babout\s+to\s+(?:faint|pass\s+out|black\s+out|collapse)\b",
         ),
         "fainting or loss of consciousness",
         unless=_rx(
             r"\b(?:on|in)\s+(?:the\s+)?(?:couch|sofa|bed)\b|\basleep\b|\bfor\s+the\s+night\b|\bdrunk\b",
+            r"\bjk\b|\bjust\s+kidding\b|\bfrom\s+laughing\b",
+            r"\b(?:knees?|form|arch|back|chest|ankles?|hips?|lungs?|veins?|tent|set|program|plan|diet)\s+(?:\w+\s+)?collaps\w*",
             r"\b(?:almost|nearly)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)\b",
         ),
     ),
@@ -431,10 +464,12 @@ RULES: tuple[Rule, ...] = (
         _matches(
             r"\b(?:having|had|have)\s+a\s+stroke\b",
             r"\bface\s+(?:is\s+)?(?:\w+\s+)?droop\w*|\bdroop\w*\s+(?:face|mouth|eye)",
-            r"\bslurr\w*\s+(?:speech|words)|\bspeech\s+is\s+(?:\w+\s+)?slurred|\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?"
+            r"\bslurr\w*\s+(?:(?:my|his|her|their)\s+)?(?:speech|words)|\bspeech\s+is\s+(?:\w+\s+)?slurred|\bwords\s+(?:are\s+)?(?:coming\s+out\s+)?"
             r"(?:wrong|jumbled|garbled)",
             r"\b(?:one|left|right)\s+side\s+(?:of\s+my\s+(?:body|face)\s+)?(?:is\s+|went\s+|feels?\s+)?(?:\w+\s+)?"
             r"(?:numb|weak|limp|paraly[sz]ed|droop\w*)",
+            r"\bnumb\w*\s+(?:on|down|in)\s+(?:the\s+|my\s+)?(?:one|left|right)\s+side\b",
+            r"\bcan\s+not\s+(?:feel|move)\s+(?:the\s+|my\s+)?(?:one|left|right)\s+side\b",
             r"\bworst\s+headache\b|\bthunderclap\b|\bsudden\s+(?:severe\s+)?headache",
         ),
         "signs of a stroke",
@@ -451,11 +486,12 @@ RULES: tuple[Rule, ...] = (
         _matches(
             r"\b(?:dark|brown|cola|coke|tea|black|red)(?:[- ]?colou?red)?\s+(?:urine|pee)\b",
             r"\b(?:urine|pee)\s+(?:is|looks|was)\s+(?:\w+\s+)?(?:dark|brown|cola|black|red|like\s+(?:cola|coke|tea))",
+            r"\b(?:urine|pee)\s+(?:is|looks|was)\s+(?:the\s+)?colou?r\s+of\s+(?:cola|coke|tea)",
             r"\brhabdo\w*",
         ),
         "dark urine with severe muscle pain (possible rhabdomyolysis)",
         needs=_rx(
-            r"\b(?:swollen|swelling|swell\w*|painful|rhabdo\w*|agony)\b|\bmuscles?\s+(?:pain|ache|hurt)",
+            r"\b(?:swollen|swelling|swell\w*|painful|rhabdo\w*|agony|excruciating|killing\s+me)\b|\bmuscles?\s+(?:pain|ache|hurt)",
             r"\b(?:super|really|very|extremely|so)\s+(?:painful|sore)\b|\bcan\s+not\s+(?:straighten|bend|move|lift)\b",
         ),
         timed=False,  # rhabdomyolysis shows up a day or more after the workout that caused it
@@ -464,7 +500,7 @@ RULES: tuple[Rule, ...] = (
         "head_injury",
         "emergency",
         _matches(
-            r"\b(?:hit|bumped|banged|smacked|whacked|knocked|cracked)\s+(?:my|his|her)\s+head\b",
+            r"\b(?:hit|bump|bang|smack|whack|knock|crack)\w*\s+(?:my|his|her)\s+head\b",
             r"\bhead\s+(?:injury|trauma)\b|\bconcuss\w*",
             r"\b(?:bar|barbell|plate|dumbbell|weight|kettlebell)\s+(?:\w+\s+)?(?:fell|dropped|landed|hit|smacked)\s+"
             r"(?:on\s+)?(?:my|his|her)\s+head",
@@ -483,7 +519,7 @@ RULES: tuple[Rule, ...] = (
         _matches(r"\bsuicid\w*"),
         "suicidal thoughts",
         unless=_rx(
-            r"\bsuicides?\s+(?:sprints?|drills?|runs?|grip|shuttles?|squats?|lines?)\b",
+            r"\bsuicides?\s+(?:sprints?|drills?|runs?|grip|shuttles?|squats?|squeeze|lines?|doors?)\b",
             r"\b(?:did|doing|do|ran|run|running)\s+suicides\b",
         ),
         negation_window=3,
@@ -505,6 +541,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:been|keep|kept|started|start)\s+(?:\w+\s+)?(?:cutting|hurting|harming|burning)\s+myself\b",
             r"\b(?:cut|hurt|harm|burn|burned|burnt)\s+myself\s+(?:on\s+purpose|again|deliberately|intentionally|"
             r"to\s+cope|when|with\s+(?:a\s+)?(?:cigarettes?|lighter|razor|blade|knife))",
+            r"\b(?:cutting|cut|slit\w*)\s+(?:again\s+)?(?:on\s+)?(?:my\s+)?(?:wrists?|arms?|thighs?)\b",
+            r"\b(?:scratch|hit|punch|bit|pinch|burn)\w*\s+(?:my|myself)\s*(?:\w+\s+)?(?:until|till|til)\s+"
+            r"(?:it|they|i)\s+(?:bleed|bruise)",
             r"\bself[- ]?(?:harm|injur)\w*|\bi\s+deserve\s+to\s+(?:die|hurt|suffer|be\s+hurt|be\s+punished)\b",
         ),
         "self-harm",
@@ -516,12 +555,20 @@ RULES: tuple[Rule, ...] = (
         _matches(
             r"\b(?:end|ending|take|taking)\s+(?:my\s+(?:own\s+)?life|it\s+all)\b",
             r"\bwant\s+(?:it\s+all|everything|it)\s+to\s+end\b",
+            r"\b(?:going\s+to|want\s+to|plan\w*\s+to|ready\s+to|about\s+to|decided\s+to)\s+end\s+it\b"
+            r"(?!\s+(?:here|there|with|on|after|early|today|for|at))",
+            r"\b(?:goodbye|farewell)\s+(?:note|letter|message)s?\b|\bgiv\w*\s+away\s+(?:all\s+)?my\s+(?:stuff|things)\b",
             r"\b(?:do|does)\s+not\s+(?:really\s+)?(?:want|wish)\s+to\s+(?:live|be\s+alive|exist|go\s+on|keep\s+living)\b",
             r"\b(?:do\s+not|no\s+longer)\s+(?:really\s+)?want\s+to\s+(?:be\s+here|wake\s+up)(?:\s+(?:anymore|again|"
             r"ever|tomorrow))?\s*(?=$|[.!?,])",
             r"\b(?:if|whether)\s+i\s+want\s+to\s+(?:live|be\s+alive|be\s+here|keep\s+living)\b",
             r"\btired\s+of\s+(?:living|life|being\s+alive)\b|\bnot\s+worth\s+living\b",
+            r"\blife\s+(?:feels|is|seems)\s+(?:so\s+|completely\s+)?(?:pointless|meaningless|hopeless)\b",
+            r"\bways\s+to\s+(?:die|kill\s+myself|end\s+it)\b|\bburden\s+(?:to|on)\s+(?:everyone|everybody|my\s+family|"
+            r"people|others)\b",
+            r"\bnever\s+wake\s+up\b(?!\s+(?:on\s+time|early|before|at|in\s+time|rested|refreshed))",
             r"\b(?:no|not\s+any|zero)\s+reason\s+to\s+(?:live|go\s+on|keep\s+going|be\s+alive)\b",
+            r"\bno\s+point\s+(?:in\s+)?(?:living|going\s+on|being\s+alive|carrying\s+on|existing)\b",
             r"\bwhat\s+is\s+(?:even\s+)?the\s+point\s+(?:of|in)\s+(?:living|life|being\s+alive|going\s+on|existing)\b",
             r"\bcan\s+not\s+(?:go\s+on|take\s+it\s+anymore)\b",
         ),
@@ -534,7 +581,9 @@ RULES: tuple[Rule, ...] = (
         _matches(
             r"\bbetter\s+off\s+(?:dead|without\s+me)\b|\b(?:nobody|no\s+one)\s+would\s+(?:miss|care|notice)\b",
             r"\bwish\s+i\s+(?:was|were|had)\s+(?:dead|never\s+been\s+born|not\s+alive|gone)\b|\brather\s+(?:be\s+)?dead\b",
-            r"\bwant\s+to\s+disappear\b",
+            r"\b(?:better|happier)\s+(?:off\s+)?if\s+i\s+(?:was|were)\s+(?:gone|dead|not\s+(?:here|around|alive))\b",
+            r"\bwant\s+to\s+disappear\b|\bwant\s+(?:it|the\s+pain|everything)\s+to\s+stop\s+(?:forever|for\s+good|permanently)",
+            r"\b(?:think\w*|dream\w*|wish\w*)\s+(?:about\s+|of\s+)?(?:not|never)\s+waking\s+up\b",
             r"\b(?:jump|jumping)\s+(?:off|in\s+front\s+of)\s+(?:a|the|my)\s+(?:\w+\s+)?(?:bridge|building|roof|train|"
             r"car|bus|cliff|balcony)",
             r"\boverdos\w*|\btake\s+(?:all|a\s+bunch|a\s+whole\s+bottle)\s+(?:of\s+)?(?:my\s+)?(?:pills|meds|tablets)",
@@ -548,7 +597,11 @@ RULES: tuple[Rule, ...] = (
         "self_harm",
         _matches(r"\bwant\s+to\s+die\b"),
         "wanting to die",
-        unless=_rx(r"\b(?:made|makes|make)\s+me\s+want\s+to\s+die\b", r"\bwant\s+to\s+die\s+(?:after|from)\b"),
+        unless=_rx(
+            r"\b(?:made|makes|make)\s+me\s+want\s+to\s+die\b",
+            r"\bwant\s+to\s+die\s+(?:after|from)\b",
+            r"\bdie\s+on\s+(?:this|that)\s+hill\b",
+        ),
         unless_overridden=_rx(r"\bactually\b|\bnot\s+(?:gym|workout)\b"),
         negation_window=3,
     ),
@@ -560,6 +613,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:make|makes|made|making|force|forces|forced|forcing|get|got)\s+(?:my|him|her|them)sel(?:f|ves)\s+"
             r"(?:to\s+)?(?:throw\s+up|puke|vomit|be\s+sick|sick)\b",
             r"\bpurg(?:e|es|ed|ing)\b|\bfingers?\s+down\s+(?:my|her|his)\s+throat\b",
+            r"\b(?:throw|throwing|threw)\s+up\s+(?:my\s+|her\s+|his\s+)?(?:meals?|food|dinner|lunch|breakfast|what\s+i\s+eat)",
+            r"\b(?:throw\w*|threw|puk\w*|vomit\w*)\s+(?:\w+\s+){0,3}?to\s+(?:stay|be|get|keep)\s+(?:thin|skinny|slim)",
             r"\b(?:throw|throwing|threw|puke|puking|vomit\w*)\s+(?:it\s+)?(?:up\s+)?after\s+(?:i\s+)?(?:eat\w*|meals?|"
             r"big\s+meals?|binge\w*|binging|food|dinner|lunch|breakfast)\b",
         ),
@@ -597,6 +652,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:have\s+to|need\s+to|must|got\s+to|forced\s+to)\s+(?:\w+\s+){0,6}?(?:burn|run|work|sweat)\s+"
             r"(?:it|them|that|everything|every\s+\w+)\s+off\b",
             r"\bpunish\w*\s+myself\s+(?:with|by|for)\b",
+            r"\b(?:if|when|whenever|after)\s+i\s+(?:eat|ate|go\s+over)\b[^.!?]{0,40}?\b(?:have\s+to|need\s+to|must|got\s+to)"
+            r"\s+(?:\w+\s+){0,4}?(?:cardio|run|running|exercise|workout|burn|train|walk)",
             r"\bearn\s+(?:my|the\s+right\s+to|every)\s+(?:food|meals?|eat\w*|kcal|dinner|lunch|breakfast)\b",
             r"\b(?:can\s+not|not\s+allowed\s+to|will\s+not\s+let\s+myself)\s+eat\s+(?:unless|until)\s+i\b",
         ),
@@ -618,7 +675,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:have\s+not|has\s+not|not|barely)\s+eaten\s+(?:anything\s+)?(?:in|for)\s+(?:\d+|a\s+few|several)\s+days\b",
             r"\b(?:do\s+not|does\s+not)\s+deserve\s+(?:to\s+eat|food|dinner|lunch|breakfast|meals?)\b",
             r"\bsurviv\w*\s+on\s+(?:just\s+|only\s+)?(?:black\s+)?(?:coffee|water|diet\s+(?:coke|soda)|gum|air|tea)\b",
-            r"\beat\s+as\s+little\s+as\s+possible\b|\bskip\w*\s+(?:all\s+)?(?:my\s+)?meals?\s+to\s+(?:lose|drop|be|stay)\b",
+            r"\bone\s+meal\s+every\s+(?:\d+|other|few)\s+days?\b|\bchew\w*\s+and\s+spit\w*",
+            r"\b(?:only\s+(?:drink\w*|hav\w*)|(?:drink\w*|hav\w*)\s+only)\s+water\s+for\s+(?:days|\d+\s+days|a\s+week)\b",
+            r"\beat\w*\s+nothing\s+but\b|\beat\s+as\s+little\s+as\s+possible\b|\bskip\w*\s+(?:all\s+)?(?:my\s+)?meals?\s+to\s+(?:lose|drop|be|stay)\b",
         ),
         "starving or not eating",
     ),
@@ -654,8 +713,8 @@ RULES: tuple[Rule, ...] = (
         "food_distress",
         "disordered_eating",
         _matches(
-            r"\b(?:hate|hating|disgusted\s+with|loathe)\s+(?:myself|my\s+body)\s+(?:after|when|whenever|for)\s+"
-            r"(?:\w+\s+)?(?:eat\w*|ate|food)\b",
+            r"\b(?:hate|hating|disgusted\s+with|loathe)\s+(?:myself|my\s+body)\s+(?:\w+\s+){0,2}?(?:after|when|whenever|"
+            r"every\s+time|each\s+time|if|for)\s+(?:i\s+)?(?:\w+\s+)?(?:eat\w*|ate|food)\b",
             r"\b(?:feel|feeling|felt)\s+(?:so\s+|really\s+|super\s+)?(?:disgusting|gross|guilty|ashamed|fat|huge|"
             r"worthless)\s+(?:\w+\s+){0,2}?(?:after|when|whenever|every\s+time|each\s+time|if)\s+(?:i\s+)?"
             r"(?:eat|eating|ate)\b",
@@ -765,6 +824,7 @@ RULES: tuple[Rule, ...] = (
             rf"\b(?:{_PAIN})\s+(?:in|on|around)\s+(?:my|the|his|her)\s+(?:\w+\s+)?(?:{_JOINT})\b",
             rf"\b(?:{_ACUTE_INJURY})\s+(?:my|a|the|his|her)\s+(?:\w+\s+)?(?:{_JOINT}|{_MUSCLE})\b",
             r"\bhurt\s+myself\s+(?:\w+ing|at|on|in|during|while)\b|\binjur(?:y|ies|ed)\b",
+            r"\b(?:shooting|stabbing|burning|searing)\s+pains?\b",
             r"\b(?:sciatica|tendini?tis|tendonitis|tendinopathy|bursitis|plantar\s+fasciitis|shin\s+splints|"
             r"stress\s+fracture|tennis\s+elbow|golfer'?s\s+elbow|(?:herniated|bulging|slipped)\s+discs?|impingement|"
             r"frozen\s+shoulder|sprain\w*|fractur\w*|dislocat\w*|whiplash)\b",
@@ -781,6 +841,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:saw|seeing)\s+stars\b|\b(?:almost|nearly)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)\b",
         ),
         "dizziness or near-fainting",
+        unless=_rx(r"\bwith\s+(?:excitement|joy|happiness|anticipation|nerves)\b"),
     ),
     Rule(
         "doctor_orders",
@@ -790,6 +851,7 @@ RULES: tuple[Rule, ...] = (
             r"advised|warned|cleared|recommended)\b"
         ),
         "a doctor's advice",
+        unless=_rx(r"\b(?:healthy|fine|ok|okay|all\s+clear|good\s+to\s+go|in\s+(?:great|good)\s+shape)\b"),
     ),
     Rule(
         "minor_dieting",

@@ -86,7 +86,9 @@ def _local(day: date, hour: float, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(int(hour), int(hour % 1 * 60)), zone)
 
 
-def _workout(day: date, plan: list[tuple[str, int, tuple[int, int], float]], week: int, rng: random.Random) -> list[SetIn]:
+def _workout(
+    day: date, plan: list[tuple[str, int, tuple[int, int], float]], week: int, rng: random.Random
+) -> list[SetIn]:
     zone = DEMO_USER.zone
     start = _local(day, 18, zone)
     sets: list[SetIn] = []
@@ -126,9 +128,16 @@ async def _seed_meals(store: Store, now: datetime, fast_start: datetime, rng: ra
             if eaten >= fast_start:
                 continue
             jitter = rng.uniform(0.9, 1.1)
-            meal = MealIn(eaten_at=eaten, meal_type=meal_type, items=items, kcal=round(kcal * jitter),
-                          protein_g=round(protein * jitter), carbs_g=round(kcal * 0.45 / 4), fat_g=round(kcal * 0.3 / 9),
-                          fiber_g=round(rng.uniform(4, 12)))  # fmt: skip
+            meal = MealIn(
+                eaten_at=eaten,
+                meal_type=meal_type,
+                items=items,
+                kcal=round(kcal * jitter),
+                protein_g=round(protein * jitter),
+                carbs_g=round(kcal * 0.45 / 4),
+                fat_g=round(kcal * 0.3 / 9),
+                fiber_g=round(rng.uniform(4, 12)),
+            )
             await store.log_meal(DEMO_USER.id, meal)
 
 

@@ -48,6 +48,7 @@ from stores.records import (
 R = TypeVar("R", bound=BaseModel)
 
 
+_TOTALS = ("kcal", "protein_g", "carbs_g", "fat_g", "fiber_g")
 _INTERNAL = frozenset({"user_id", "search_text", "embedding"})
 
 
@@ -274,7 +275,7 @@ class SqlStore:
             for i, value in enumerate((1, meal.kcal, meal.protein_g, meal.carbs_g, meal.fat_g, meal.fiber_g)):
                 totals[i] += value
         return [
-            DayTotals(day=d, meals=int(v[0]), kcal=v[1], protein_g=v[2], carbs_g=v[3], fat_g=v[4], fiber_g=v[5])
+            DayTotals(day=d, meals=int(v[0]), **dict(zip(_TOTALS, (round(x, 1) for x in v[1:]), strict=True)))
             for d, v in days.items()
         ]
 

@@ -180,6 +180,7 @@ memories = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("embedding", Embedding, nullable=False),
     sa.Index("ix_memories_user", "user_id"),
+    sqlite_autoincrement=True,
 )
 
 conversations = sa.Table(

@@ -22,6 +22,7 @@ from stores.base import Vector
 log = logging.getLogger(__name__)
 
 # A partition per user allocates one chunk per user: small chunks keep the file small for many users.
+STALE_INDEX = 1
 VEC_TABLE = f"""CREATE VIRTUAL TABLE IF NOT EXISTS memory_vec USING vec0(
     user_id text partition key,
     embedding float[{t.EMBEDDING_DIM}] distance_metric=cosine,
@@ -114,18 +115,26 @@ async def _exact_nearest(
 
 
 async def _enable_vectors(engine: AsyncEngine) -> bool:
-    """Create the vec0 index if sqlite-vec is loaded, backfilling it from stored embeddings."""
-    try:
-        async with engine.begin() as conn:
+    """Use sqlite-vec if it is loaded, (re)building the vec0 index when it is missing or stale.
+
+    A session without sqlite-vec writes memories the index never sees, so it marks the index stale
+    (in `PRAGMA user_version`, which migrations leave alone) and the next session with vectors rebuilds it.
+    """
+    async with engine.begin() as conn:
+        try:
             await conn.execute(sa.text("SELECT vec_version()"))
-            exists = await conn.execute(sa.text("SELECT 1 FROM sqlite_master WHERE name = 'memory_vec'"))
-            if exists.first() is None:
-                await conn.execute(sa.text(VEC_TABLE))
-                await _backfill(conn)
-            return True
-    except OperationalError as exc:
-        log.warning("sqlite-vec unavailable (%s); memory search uses exact numpy search", exc.orig)
-        return False
+        except OperationalError as exc:
+            log.warning("sqlite-vec unavailable (%s); memory search uses exact numpy search", exc.orig)
+            await conn.execute(sa.text(f"PRAGMA user_version = {STALE_INDEX}"))
+            return False
+        stale = (await conn.execute(sa.text("PRAGMA user_version"))).scalar_one() == STALE_INDEX
+        exists = (await conn.execute(sa.text("SELECT 1 FROM sqlite_master WHERE name = 'memory_vec'"))).first()
+        if stale or exists is None:
+            await conn.execute(sa.text("DROP TABLE IF EXISTS memory_vec"))
+            await conn.execute(sa.text(VEC_TABLE))
+            await _backfill(conn)
+            await conn.execute(sa.text("PRAGMA user_version = 0"))
+        return True
 
 
 async def _backfill(conn: AsyncConnection) -> None:

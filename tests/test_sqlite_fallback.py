@@ -85,3 +85,24 @@ async def test_index_is_backfilled_when_vectors_become_available(
         assert isinstance(store, SqliteStore)
         assert store.vectors
         assert [r.memory.text for r in await store.recall("a", embed(["knee"])[0])] == ["knee"]
+
+
+async def test_changes_made_without_vectors_reach_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 's.db'}"
+    async with open_store(url) as store:
+        await store.ensure_user(User(id="a", display_name="A"))
+        kept = await store.remember("a", MemoryIn(text="knee", created_at=NOW), embed(["knee"])[0])
+        gone = await store.remember("a", MemoryIn(text="shoulder", created_at=NOW), embed(["shoulder"])[0])
+    monkeypatch.setenv("COACH_SQLITE_DRIVERS", "sqlite3")
+    async with open_store(url) as store:
+        assert await store.forget("a", gone.id)
+        await store.remember("a", MemoryIn(text="elbow", created_at=NOW), embed(["elbow"])[0])
+    monkeypatch.delenv("COACH_SQLITE_DRIVERS")
+    async with open_store(url) as store:
+        assert isinstance(store, SqliteStore)
+        assert store.vectors
+        new = await store.remember("a", MemoryIn(text="wrist", created_at=NOW), embed(["wrist"])[0])
+        assert new.id not in (kept.id, gone.id)
+        assert [r.memory.text for r in await store.recall("a", embed(["elbow"])[0], limit=1)] == ["elbow"]
+        assert "shoulder" not in [r.memory.text for r in await store.recall("a", embed(["shoulder"])[0], limit=4)]
+        assert len(await store.recall("a", embed(["knee"])[0], limit=10)) == 3

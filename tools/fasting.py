@@ -53,7 +53,7 @@ async def get_active_fast(ctx: RunContext[CoachDeps]) -> FastStatus:
 
 
 @toolset.tool
-async def start_fast(  # noqa: D417 (ctx is the run context, not an argument the model sees)
+async def start_fast(
     ctx: RunContext[CoachDeps],
     protocol: FastProtocol = "16:8",
     hours: Annotated[float, Field(ge=1, le=MAX_CUSTOM_HOURS)] | None = None,
@@ -89,11 +89,11 @@ async def start_fast(  # noqa: D417 (ctx is the run context, not an argument the
         )
     except ConflictError as exc:
         raise ModelRetry(_sentence(str(exc))) from exc
-    return _status(deps, fast)
+    return _status(deps, fast, just_started=True)
 
 
 @toolset.tool
-async def end_fast(ctx: RunContext[CoachDeps], abandon: bool = False) -> FastEnded:  # noqa: D417 (ctx: run context)
+async def end_fast(ctx: RunContext[CoachDeps], abandon: bool = False) -> FastEnded:
     """End the user's running fast now.
 
     Args:
@@ -129,15 +129,18 @@ async def end_fast(ctx: RunContext[CoachDeps], abandon: bool = False) -> FastEnd
     )
 
 
-def _status(deps: CoachDeps, fast: Fast) -> FastStatus:
+def _status(deps: CoachDeps, fast: Fast, *, just_started: bool = False) -> FastStatus:
     # A fast stamped after the run's clock (a clock fixed in the past) has simply not started yet.
     exact = max((deps.now - fast.started_at).total_seconds() / 3600, 0)
     elapsed = round(exact, 1)
-    remaining = round(max(fast.target_hours - exact, 0), 1)
+    remaining = round(max(fast.target_hours - elapsed, 0), 1)
     stage = stage_for(exact)
     warnings = fast_warnings(exact, fast.target_hours)
     name = _name(fast)
-    if remaining > 0:
+    if just_started:
+        ago = f" {_hours(elapsed)} hours ago" if elapsed else ""
+        progress = f"You started a {name} fast{ago}; {_hours(remaining)} hours to go."
+    elif remaining > 0:
         progress = f"You are {_hours(elapsed)} hours into a {name} fast; {_hours(remaining)} hours to go."
     else:
         target = _hours(fast.target_hours)

@@ -123,6 +123,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(12), nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("embedding", Embedding, nullable=False),
+        sqlite_autoincrement=True,  # ids are never reused, so a stale vector index cannot point at a new memory
     )
     # A btree on user_id and an exact sort: a global HNSW index returns too few rows under a per-user filter.
     op.create_index("ix_memories_user", "memories", ["user_id"])

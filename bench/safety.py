@@ -1,0 +1,93 @@
+"""Score the safety screen on its labelled development set.
+
+Prints per-category precision and recall, overall accuracy, the rate at which `allow` messages are
+flagged, the screen's latency, and every misclassification. Exits 1 when a target is missed.
+
+    uv run python bench/safety.py
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import get_args
+
+from coach.safety import Category, screen
+
+DEVSET = Path(__file__).with_name("safety_devset.jsonl")
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+TARGETS = {
+    "emergency recall": 1.0,
+    "self_harm recall": 1.0,
+    "accuracy": 0.95,
+}
+MAX_ALLOW_FALSE_POSITIVE_RATE = 0.03
+MAX_MEAN_LATENCY_MS = 1.0
+LATENCY_ROUNDS = 20
+
+
+def load(path: Path = DEVSET) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def latencies_ms(texts: list[str], rounds: int = LATENCY_ROUNDS) -> list[float]:
+    """Per-call screen time for every message, over several rounds after one warm-up pass."""
+    for text in texts:
+        screen(text)
+    times: list[float] = []
+    for _ in range(rounds):
+        for text in texts:
+            start = time.perf_counter()
+            screen(text)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> int:
+    rows = load()
+    predicted = [screen(row["text"]).category for row in rows]
+    expected = [row["category"] for row in rows]
+    pairs = list(zip(expected, predicted, strict=True))
+
+    print(f"{'category':<18} {'support':>7} {'precision':>9} {'recall':>7}")
+    recall: dict[str, float] = {}
+    for category in CATEGORIES:
+        support = sum(e == category for e in expected)
+        flagged = sum(p == category for p in predicted)
+        hits = sum(e == p == category for e, p in pairs)
+        recall[category] = hits / support if support else 1.0
+        precision = hits / flagged if flagged else 1.0
+        print(f"{category:<18} {support:>7} {precision:>9.1%} {recall[category]:>7.1%}")
+
+    accuracy = sum(e == p for e, p in pairs) / len(pairs)
+    allow_total = sum(e == "allow" for e in expected)
+    allow_flagged = sum(e == "allow" and p != "allow" for e, p in pairs)
+    allow_fpr = allow_flagged / allow_total
+    times = latencies_ms([row["text"] for row in rows])
+    mean_ms, p95_ms = statistics.fmean(times), statistics.quantiles(times, n=20)[-1]
+    print(f"\naccuracy {accuracy:.1%} on {len(rows)} messages")
+    print(f"allow false-positive rate {allow_fpr:.1%} ({allow_flagged}/{allow_total})")
+    print(f"latency mean {mean_ms:.3f} ms, p95 {p95_ms:.3f} ms ({len(times)} calls)")
+
+    misses = [(row, p) for row, p in zip(rows, predicted, strict=True) if row["category"] != p]
+    if misses:
+        print("\nmisclassified:")
+        for row, p in misses:
+            print(f"  {row['category']} -> {p}: {row['text']!r}")
+
+    scores = {"emergency recall": recall["emergency"], "self_harm recall": recall["self_harm"], "accuracy": accuracy}
+    failures = [f"{name} {scores[name]:.1%} < {target:.0%}" for name, target in TARGETS.items() if scores[name] < target]
+    if allow_fpr > MAX_ALLOW_FALSE_POSITIVE_RATE:
+        failures.append(f"allow false-positive rate {allow_fpr:.1%} > {MAX_ALLOW_FALSE_POSITIVE_RATE:.0%}")
+    if mean_ms > MAX_MEAN_LATENCY_MS:
+        failures.append(f"mean latency {mean_ms:.3f} ms > {MAX_MEAN_LATENCY_MS} ms")
+    for failure in failures:
+        print(f"FAIL {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,420 @@
+"""From what the user wrote to tool calls: the offline model's intent rules, as pure functions.
+
+Rules are tables of regexes, so a new phrasing is one line. Actions (logging, program edits, starting
+or ending a fast, saving a memory) are exclusive: two writes guessed from one sentence do more harm
+than a question back. Questions combine, so "how's my fast and what did I eat today?" becomes two
+parallel calls. Argument extraction for logs and edits lives in `coach._extract`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from coach._extract import (
+    ASK_SESSION,
+    EDIT_VERB,
+    bare,
+    end_fast_args,
+    find_session,
+    meal_args,
+    program_edit,
+    start_fast_args,
+    workout_entries,
+)
+from stores.records import Muscle
+from tools.periods import Period, parse_period
+
+Args = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One tool call to make."""
+
+    tool: str
+    args: Args
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with a prompt: tool calls, a question back, or neither (help or a greeting)."""
+
+    calls: tuple[Call, ...] = ()
+    ask: str | None = None
+    """A question back, when a detail the tool needs is missing (calories, weight, a session)."""
+    withheld: tuple[str, ...] = ()
+    """Topics the user asked about whose tools this conversation does not offer."""
+    greeting: bool = False
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """One prompt, read once: its text, the muscles and period it names, and the prompts before it."""
+
+    text: str
+    today: date
+    muscles: tuple[Muscle, ...]
+    period: Period | None
+    earlier: tuple[str, ...] = ()
+    """Earlier user prompts, newest first."""
+
+
+Build = Callable[[Ctx], Sequence[Args] | str]
+"""Argument sets for one or more calls to the rule's tool, or a question back."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An intent: when it applies, which tool serves it, and how its arguments are built."""
+
+    intent: str
+    tool: str
+    topic: str
+    """How the reply names the topic when the tool is withheld ("fasting", "your program")."""
+    applies: Callable[[Ctx], bool]
+    build: Build
+
+
+def read(text: str, today: date, earlier: Sequence[str] = ()) -> Ctx:
+    """Read a prompt: normalise its spacing and quotes, and find its muscles and period."""
+    clean = re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'")).strip()
+    return Ctx(clean, today, find_muscles(clean), find_period(clean, today), tuple(earlier))
+
+
+# Ordered: specific phrases claim their words before the general ones ("lower back" before "back").
+# "back" means the lats (RP's back landmarks are the lats' here); "shoulders" fans out to all three
+# delt heads and "arms"/"legs" to their two big movers, so each figure keeps its own landmarks.
+MUSCLE_WORDS: tuple[tuple[str, tuple[Muscle, ...]], ...] = (
+    (r"lower back|spinal erectors?|erectors?", ("spinal_erectors",)),
+    (r"upper back|traps?|trapezius|rhomboids?", ("traps",)),
+    (r"lats?|latissimus|back(?![- ]?off)", ("lats",)),
+    (r"front delts?|front shoulders?|anterior delts?", ("front_delts",)),
+    (r"side delts?|lateral delts?|middle delts?|side shoulders?", ("side_delts",)),
+    (r"rear delts?|posterior delts?|rear shoulders?", ("rear_delts",)),
+    (r"shoulders?|delts?|deltoids?", ("front_delts", "side_delts", "rear_delts")),
+    (r"chest|pecs?|pectorals?", ("chest",)),
+    (r"triceps?|tris", ("triceps",)),
+    (r"biceps?|bis", ("biceps",)),
+    (r"forearms?|grip", ("forearms",)),
+    (r"arms?", ("biceps", "triceps")),
+    (r"obliques?", ("obliques",)),
+    (r"abs|abdominals?|core|six[- ]pack", ("abs",)),
+    (r"glutes?|butt|booty", ("glutes",)),
+    (r"quads?|quadriceps", ("quads",)),
+    (r"hamstrings?|hammies|hams", ("hamstrings",)),
+    (r"adductors?|inner thighs?", ("adductors",)),
+    (r"calf|calves", ("calves",)),
+    (r"legs?(?! press| curls?| extensions?| raises?)", ("quads", "hamstrings")),
+)
+_MUSCLE_PATTERNS = tuple((re.compile(rf"\b(?:{words})\b", re.I), group) for words, group in MUSCLE_WORDS)
+
+
+def find_muscles(text: str) -> tuple[Muscle, ...]:
+    """Canonical muscles named in the text, in the order they appear."""
+    claimed: list[tuple[int, int]] = []
+    found: list[tuple[int, tuple[Muscle, ...]]] = []
+    for pattern, group in _MUSCLE_PATTERNS:
+        for m in pattern.finditer(text):
+            if not any(m.start() < end and start < m.end() for start, end in claimed):
+                claimed.append(m.span())
+                found.append((m.start(), group))
+    ordered = [muscle for _, group in sorted(found) for muscle in group]
+    return tuple(dict.fromkeys(ordered))
+
+
+# A bare three-letter day is usually another word ("sat", "sun"), so it only counts with "on" or "last".
+_BARE_DAYS = frozenset({"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"})
+_PERIOD_WORDS = 6
+
+
+def find_period(text: str, today: date) -> Period | None:
+    """The longest phrase in the text that `parse_period` understands, earliest first on ties."""
+    words = re.sub(r"[^\w:\-]+", " ", text.lower()).split()
+    for size in range(min(_PERIOD_WORDS, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            phrase = words[start : start + size]
+            if size == 1 and phrase[0] in _BARE_DAYS:
+                continue
+            period = parse_period(" ".join(phrase), today)
+            if period is not None:
+                return period
+    return None
+
+
+def _has(pattern: str) -> Callable[[Ctx], bool]:
+    compiled = re.compile(pattern, re.I)
+    return lambda ctx: compiled.search(ctx.text) is not None
+
+
+_QUESTION = re.compile(
+    r"^(?:what|when|how|which|why|where|is|am|are|was|were"
+    r"|(?:did|do|does|have|has|should|can|could|would|will) (?:i|you|we|my))\b|\?$",
+    re.I,
+)
+
+
+def is_question(ctx: Ctx) -> bool:
+    """Whether the prompt asks rather than tells (questions never trigger a write)."""
+    return _QUESTION.search(bare(ctx.text)) is not None
+
+
+# --- memory ---------------------------------------------------------------------------------------
+
+_SAVE_MEMORY = re.compile(
+    r"^(?:remember|note|keep in mind|make a note|don't forget|fyi|for the record)\b(?:\s+that)?[:,]?\s*(?P<fact>.+)$",
+    re.I,
+)
+_MEMORY_KINDS: tuple[tuple[str, str], ...] = (
+    ("injury", r"hurts?|hurting|pain\w*|injur\w*|sore|strain\w*|sprain\w*|tendin\w*|surgery|torn|tear|ach(?:e|es|ing)"),
+    ("goal", r"goal|want to|aim(?:ing)?|target|trying to|hoping to|hope to"),
+    ("preference", r"prefer\w*|like|love|hate|dislike|rather|favou?rite|enjoy"),
+    ("fact", r"i am|i'm|i weigh|years old|allergic|vegetarian|vegan|my (?:height|weight|age)"),
+)
+
+
+def _save_memory(ctx: Ctx) -> list[Args]:
+    match = _SAVE_MEMORY.match(bare(ctx.text))
+    fact = match["fact"].rstrip(".!") if match else ctx.text
+    kind = next((kind for kind, words in _MEMORY_KINDS if re.search(rf"\b(?:{words})\b", fact, re.I)), "note")
+    return [{"text": fact, "kind": kind}]
+
+
+_RECALL = (
+    re.compile(r"\bwhat do you (?:know|remember|have)(?: (?:on|about))?\s*(?P<q>.*)$", re.I),
+    re.compile(r"\bwhat did i (?:tell|say to) you about\s+(?P<q>.+)$", re.I),
+    re.compile(r"\bremind me (?:about|of)\s+(?P<q>.+)$", re.I),
+    re.compile(r"\b(?:any|my)\s+(?P<q>injur(?:y|ies)|goals?|preferences?|notes?|allerg\w+)\b", re.I),
+)
+
+
+def _recall(ctx: Ctx) -> list[Args]:
+    for pattern in _RECALL:
+        if match := pattern.search(ctx.text):
+            topic = re.sub(r"^(?:about\s+)?(?:my|the|me|any)\b\s*", "", match["q"].strip(" ?.!")).strip()
+            if topic:
+                return [{"query": topic}]
+    return [{"query": ctx.text.rstrip("?.! ")}]
+
+
+# --- program --------------------------------------------------------------------------------------
+
+_UNDO = re.compile(r"^(?:undo|revert|roll ?back|reverse)\b|\bundo\b", re.I)
+_LOGS = ("log_workout", "log_meal", "save_memory", "start_fast", "end_fast")
+ASK_UNDO_LOG = "I can only undo program changes; a logged set, meal, fast or note stays as it is for now."
+
+
+def _undo(ctx: Ctx) -> list[Args] | str:
+    # "undo that" right after logging something means the log, which no tool can take back.
+    if ctx.earlier and intent_of(read(ctx.earlier[0], ctx.today)) in _LOGS:
+        return ASK_UNDO_LOG
+    return [{"operations": [{"op": "undo"}]}]
+
+
+def _is_edit(ctx: Ctx) -> bool:
+    return program_edit(ctx.text) is not None
+
+
+def _edit(ctx: Ctx) -> list[Args] | str:
+    edit = program_edit(ctx.text)
+    return [edit] if edit is not None else ASK_SESSION
+
+
+def _needs_session(ctx: Ctx) -> bool:
+    return re.match(EDIT_VERB, bare(ctx.text), re.I) is not None and find_session(ctx.text) is None
+
+
+_PROGRAM = r"\b(?:program|routine|split|training plan|workout plan|schedule)\b|\bwhat'?s on\b|\bwhat am i (?:doing|training)\b"
+
+
+# --- fasting --------------------------------------------------------------------------------------
+
+_FAST_WORD = r"\bfast(?:s|ing|ed)?\b"
+_PROTOCOL_WORD = r"\b(?:16:8|18:6|20:4|omad|one meal a day)\b"
+_START_FAST = re.compile(
+    rf"\b(?:start\w*|begin\w*|kick(?:ing)? off|commenc\w*|began|begun)\b.*(?:{_FAST_WORD}|{_PROTOCOL_WORD})", re.I
+)
+_END_FAST = re.compile(
+    rf"\b(?:end\w*|stop\w*|finish\w*|break\w*|broke|done with|complet\w*|abandon\w*|give up|gave up|giving up|quit"
+    rf"|cancel\w*|scrap)\b.*{_FAST_WORD}|{_FAST_WORD}.*\b(?:is )?(?:over|done)\b",
+    re.I,
+)
+
+
+def _starts_fast(ctx: Ctx) -> bool:
+    return not is_question(ctx) and _START_FAST.search(ctx.text) is not None
+
+
+def _ends_fast(ctx: Ctx) -> bool:
+    return not is_question(ctx) and _END_FAST.search(ctx.text) is not None
+
+
+# --- training volume and meals --------------------------------------------------------------------
+
+_VOLUME_WORDS = re.compile(
+    r"\b(?:sets?|volume|work(?:ed|ing)?|hit(?:ting)?|train(?:ed|ing)?|enough|how much|how many|done|did"
+    r"|how (?:are|is)|how's|looking|progress)\b",
+    re.I,
+)
+_ALL_MUSCLES = re.compile(
+    r"\b(?:all|every|each|per|by) (?:muscles?|muscle groups?|body ?parts?)\b|\bvolume\b|\bhard sets\b", re.I
+)
+
+
+def _asks_volume(ctx: Ctx) -> bool:
+    if ctx.muscles:
+        return _VOLUME_WORDS.search(ctx.text) is not None
+    return _ALL_MUSCLES.search(ctx.text) is not None
+
+
+def volume_period(period: Period | None) -> Args:
+    """Volume arguments for a period: calendar weeks as weeks/weeks_ago, anything else as dates."""
+    if period is None:
+        return {}
+    if period.weeks is not None and period.weeks_ago is not None:
+        args: Args = {}
+        if period.weeks != 1:
+            args["weeks"] = period.weeks
+        if period.weeks_ago:
+            args["weeks_ago"] = period.weeks_ago
+        return args
+    return {"start": period.first.isoformat(), "end": period.last.isoformat()}
+
+
+def _volume(ctx: Ctx) -> list[Args]:
+    when = volume_period(ctx.period)
+    if not ctx.muscles:
+        return [when]
+    return [{"muscle": muscle} | when for muscle in ctx.muscles]
+
+
+_MEAL_QUESTION = (
+    r"\b(?:eat|ate|eaten|eating|meals?|food|calories|kcals?|protein|carbs?|carbohydrates|fib(?:er|re)|macros"
+    r"|nutrition|intake|breakfast|lunch|dinner|snacks?)\b|\blast (?:have|had)\b|\bever had\b"
+    r"|\b(?:did|have) i (?:ever )?(?:had|have|eaten|eat)\b"
+)
+_FOOD_VERB = re.compile(r"\b(?:have|had|eat|ate|eaten)\b(?:\s+(?:any|some))?\s*", re.I)
+_NOT_FOOD = re.compile(
+    r"\b(?:this|last|past|previous|today|yesterday|on|in|since|during|for|over|at|so far|recently|lately|when|how"
+    r"|what|enough)\b|\d|\?",
+    re.I,
+)
+
+
+def meal_query(text: str) -> str | None:
+    """The food a meal-history question is about ("when did I last have salmon" -> "salmon")."""
+    # The last verb holds the food: "have I had any eggs" is about eggs, not "I had any eggs".
+    verb = next(reversed([*_FOOD_VERB.finditer(text)]), None)
+    if verb is None:
+        return None
+    food = text[verb.end() :]
+    cut = _NOT_FOOD.search(food)
+    food = re.sub(r"(?:\s+(?:and|or|&))+$", "", (food[: cut.start()] if cut else food).strip(" .!,"))
+    return food or None
+
+
+def _meal_history(ctx: Ctx) -> list[Args]:
+    args: Args = {}
+    food = meal_query(ctx.text)
+    period = ctx.period
+    if period is None and food is None:
+        period = parse_period("today", ctx.today)
+    if period is not None:
+        args |= {"start": period.first.isoformat(), "end": period.last.isoformat()}
+    if food is not None:
+        args["query"] = food
+    return [args]
+
+
+# --- the tables -----------------------------------------------------------------------------------
+
+ACTIONS: tuple[Rule, ...] = (
+    Rule("save_memory", "save_memory", "saving notes", lambda ctx: _SAVE_MEMORY.match(bare(ctx.text)) is not None, _save_memory),
+    Rule("undo", "edit_program", "editing your program", _has(_UNDO.pattern), _undo),
+    Rule("edit_program", "edit_program", "editing your program", _is_edit, _edit),
+    Rule("start_fast", "start_fast", "fasting", _starts_fast, lambda ctx: start_fast_args(ctx.text)),
+    Rule("end_fast", "end_fast", "fasting", _ends_fast, lambda ctx: end_fast_args(ctx.text)),
+    Rule("log_workout", "log_workout", "logging workouts",
+         lambda ctx: not is_question(ctx) and workout_entries(ctx.text) is not None,
+         lambda ctx: workout_entries(ctx.text) or []),
+    Rule("log_meal", "log_meal", "logging meals", lambda ctx: not is_question(ctx) and meal_args(ctx.text) is not None,
+         lambda ctx: meal_args(ctx.text) or []),
+    Rule("edit_program", "edit_program", "editing your program", _needs_session, lambda ctx: ASK_SESSION),
+)
+QUERIES: tuple[Rule, ...] = (
+    Rule("get_active_fast", "get_active_fast", "fasting", _has(rf"{_FAST_WORD}|\bstage\b|\bketosis\b|\bautophagy\b"),
+         lambda ctx: [{}]),
+    Rule("get_volume_by_muscle", "get_volume_by_muscle", "training volume", _asks_volume, _volume),
+    Rule("get_meal_history", "get_meal_history", "meals", _has(_MEAL_QUESTION), _meal_history),
+    Rule("get_program", "get_program", "your program", _has(_PROGRAM), lambda ctx: [{}]),
+    Rule("recall_memories", "recall_memories", "what you've told me", lambda ctx: any(p.search(ctx.text) for p in _RECALL),
+         _recall),
+)
+_GREETING = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|thanks|thank you)\b", re.I)
+_FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok(?:ay)?,? (?:and|what about))\b", re.I)
+
+
+def intent_of(ctx: Ctx) -> str | None:
+    """The first intent the prompt shows, actions first."""
+    return next((rule.intent for rule in (*ACTIONS, *QUERIES) if rule.applies(ctx)), None)
+
+
+def plan(text: str, today: date, offered: frozenset[str], earlier: Sequence[str] = ()) -> Plan:
+    """Decide what to do with the latest user prompt.
+
+    Args:
+        text: The latest user prompt.
+        today: The user's local date, for periods such as "yesterday".
+        offered: Names of the tools this request offers.
+        earlier: Earlier user prompts, newest first, for follow-ups ("and last week?").
+
+    """
+    ctx = read(text, today, earlier)
+    action = next((rule for rule in ACTIONS if rule.applies(ctx)), None)
+    if action is not None:
+        return _run((action,), ctx, offered)
+    rules = tuple(rule for rule in QUERIES if rule.applies(ctx))
+    if not rules:
+        ctx, rules = _carry_over(ctx)
+    if not rules:
+        return Plan(greeting=_GREETING.match(ctx.text) is not None)
+    return _run(rules, ctx, offered)
+
+
+def _run(rules: Sequence[Rule], ctx: Ctx, offered: frozenset[str]) -> Plan:
+    calls: list[Call] = []
+    withheld: list[str] = []
+    asks: list[str] = []
+    for rule in rules:
+        if rule.tool not in offered:
+            withheld.append(rule.topic)
+            continue
+        built = rule.build(ctx)
+        if isinstance(built, str):
+            asks.append(built)
+        else:
+            calls.extend(Call(rule.tool, args) for args in built)
+    return Plan(calls=tuple(calls), ask=" ".join(asks) or None, withheld=tuple(dict.fromkeys(withheld)))
+
+
+def _carry_over(ctx: Ctx) -> tuple[Ctx, tuple[Rule, ...]]:
+    """A follow-up ("and last week?", "what about back?") re-asks the last question with what it changes.
+
+    Only questions carry over: repeating an earlier log or edit would write it twice.
+    """
+    if not (ctx.muscles or ctx.period or _FOLLOW_UP.match(ctx.text)):
+        return ctx, ()
+    for earlier in ctx.earlier:
+        before = read(earlier, ctx.today)
+        rules = tuple(rule for rule in QUERIES if rule.applies(before))
+        if ctx.muscles and rules and all(rule.intent != "get_volume_by_muscle" for rule in rules):
+            return ctx, ()
+        if rules:
+            merged = replace(before, muscles=ctx.muscles or before.muscles, period=ctx.period or before.period)
+            return merged, rules
+        if any(rule.applies(before) for rule in ACTIONS):
+            return ctx, ()
+    return ctx, ()

@@ -1,0 +1,137 @@
+"""Which model answers: the offline coach by default, Claude with a key, or an OpenAI-compatible server.
+
+Every provider model is wrapped in a `FallbackModel` whose last model is the offline coach, so an outage (a 5xx or
+429 the SDK's own retries could not get past, a refused connection, a timeout) degrades the turn to the offline
+coach instead of failing it. The failed attempt stays visible on the answering `ModelResponse.failed_attempts`.
+
+The provider SDKs are imported only in the branch that needs them: `import anthropic` alone takes about a second,
+and the offline path must stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from pydantic_ai.exceptions import ModelAPIError
+from pydantic_ai.models import Model
+from pydantic_ai.models.fallback import FallbackModel
+
+from coach.offline import OfflineModel
+
+if TYPE_CHECKING:
+    import httpx2
+
+__all__ = ("DEFAULT_ANTHROPIC_MODEL", "OLLAMA_BASE_URL", "SDK_MAX_RETRIES", "build_model", "describe")
+
+DEFAULT_ANTHROPIC_MODEL = "anthropic:claude-sonnet-4-6"
+"""The model used when no model is named and an Anthropic key is present.
+
+Not `claude-sonnet-4-5`: the installed `anthropic` SDK lists it as deprecated, end of life 2026-11-30, warns on every
+request for it, and once it is retired every turn would quietly fall back to the offline coach.
+"""
+
+OLLAMA_BASE_URL = "http://localhost:11434/v1"
+"""Where `ollama:<model>` points when `COACH_OPENAI_BASE_URL` is not set."""
+
+SDK_MAX_RETRIES = 2
+"""Retries the provider SDK makes on 408/409/429/5xx and connection errors, with backoff that honours `retry-after`."""
+
+_OPENAI_PREFIXES = frozenset({"openai", "openai-chat", "openai-compatible", "ollama"})
+_UNKNOWN = "unknown model {spec!r}: use offline, anthropic:<model> or openai:<model> with COACH_OPENAI_BASE_URL"
+
+
+def build_model(
+    spec: str | None = None,
+    *,
+    anthropic_api_key: str | None = None,
+    openai_base_url: str | None = None,
+    http_client: httpx2.AsyncClient | None = None,
+) -> Model:
+    """The model for a coaching turn.
+
+    Args:
+        spec: `offline`, `anthropic:<model>`, `openai:<model>` (Chat Completions; `openai-chat:` and
+            `openai-compatible:` are aliases) or `ollama:<model>`. Default: `$COACH_MODEL`, else
+            `anthropic:claude-sonnet-4-6` when an Anthropic key is present, else `offline`.
+        anthropic_api_key: The Anthropic key; default `$ANTHROPIC_API_KEY`.
+        openai_base_url: An OpenAI-compatible server, e.g. Ollama's `http://localhost:11434/v1`;
+            default `$COACH_OPENAI_BASE_URL`. Its key, if it needs one, is `$COACH_OPENAI_API_KEY`. Without a
+            base URL, `openai:` talks to OpenAI itself with `$OPENAI_API_KEY`, and `ollama:` uses
+            `http://localhost:11434/v1`.
+        http_client: The `httpx2.AsyncClient` the provider SDK sends requests with (both SDKs use `httpx2`);
+            default: the SDK's own. Tests pass one with a mock transport.
+
+    Raises:
+        ValueError: the spec names no known model kind, or the provider it names lacks its key or server.
+    """
+    spec = (spec or os.environ.get("COACH_MODEL") or "").strip()
+    anthropic_api_key = anthropic_api_key or os.environ.get("ANTHROPIC_API_KEY") or None
+    if not spec:
+        spec = DEFAULT_ANTHROPIC_MODEL if anthropic_api_key else "offline"
+    if spec.lower() == "offline":
+        return OfflineModel()
+
+    prefix, _, name = spec.partition(":")
+    prefix, name = prefix.strip().lower(), name.strip()
+    if not name:
+        raise ValueError(_UNKNOWN.format(spec=spec))
+    if prefix == "anthropic":
+        model = _anthropic_model(name, api_key=anthropic_api_key, http_client=http_client)
+    elif prefix in _OPENAI_PREFIXES:
+        base_url = openai_base_url or os.environ.get("COACH_OPENAI_BASE_URL") or None
+        model = _openai_model(prefix, name, base_url=base_url, http_client=http_client)
+    else:
+        raise ValueError(_UNKNOWN.format(spec=spec))
+    # `ModelAPIError` covers every provider failure pydantic-ai maps: HTTP errors (`ModelHTTPError`, including
+    # 4xx such as a bad key) and transport failures (`ModelConnectionError`, `ModelTimeoutError`).
+    return FallbackModel(model, OfflineModel(), fallback_on=(ModelAPIError,))
+
+
+def describe(model: Model) -> str:
+    """A short label for the model: `offline`, or e.g. `anthropic:claude-sonnet-4-6 -> offline`."""
+    if isinstance(model, FallbackModel):
+        return " -> ".join(describe(inner) for inner in model.models)
+    if isinstance(model, OfflineModel):
+        return "offline"
+    return model.model_id
+
+
+def _anthropic_model(name: str, *, api_key: str | None, http_client: httpx2.AsyncClient | None) -> Model:
+    if not api_key:
+        raise ValueError(f"model 'anthropic:{name}' needs an Anthropic key: set ANTHROPIC_API_KEY")
+    from anthropic import AsyncAnthropic
+    from pydantic_ai.models.anthropic import AnthropicModel
+    from pydantic_ai.providers.anthropic import AnthropicProvider
+
+    client = AsyncAnthropic(api_key=api_key, http_client=http_client, max_retries=SDK_MAX_RETRIES)
+    return AnthropicModel(name, provider=AnthropicProvider(anthropic_client=client))
+
+
+def _openai_model(prefix: str, name: str, *, base_url: str | None, http_client: httpx2.AsyncClient | None) -> Model:
+    if prefix == "ollama":
+        base_url = base_url or OLLAMA_BASE_URL
+    if base_url is not None:
+        # Never send an OpenAI key to some other server: a local server takes any key, others get their own.
+        api_key = os.environ.get("COACH_OPENAI_API_KEY") or "unused"
+    elif prefix != "openai-compatible" and (openai_key := os.environ.get("OPENAI_API_KEY")):
+        api_key = openai_key
+    else:
+        raise ValueError(
+            f"model '{prefix}:{name}' needs COACH_OPENAI_BASE_URL (an OpenAI-compatible server such as Ollama's "
+            "http://localhost:11434/v1), or OPENAI_API_KEY to use OpenAI itself"
+        )
+    from openai import AsyncOpenAI
+
+    client = AsyncOpenAI(base_url=base_url, api_key=api_key, http_client=http_client, max_retries=SDK_MAX_RETRIES)
+    if prefix == "ollama":
+        # Ollama's profile: no strict tool schemas, JSON-schema output, per-family model profiles.
+        from pydantic_ai.models.ollama import OllamaModel
+        from pydantic_ai.providers.ollama import OllamaProvider
+
+        return OllamaModel(name, provider=OllamaProvider(openai_client=client))
+
+    from pydantic_ai.models.openai import OpenAIChatModel
+    from pydantic_ai.providers.openai import OpenAIProvider
+
+    return OpenAIChatModel(name, provider=OpenAIProvider(openai_client=client))
