@@ -79,7 +79,7 @@ def main() -> int:
             print(f"  {row['category']} -> {p}: {row['text']!r}")
 
     scores = {"emergency recall": recall["emergency"], "self_harm recall": recall["self_harm"], "accuracy": accuracy}
-    failures = [f"{name} {scores[name]:.1%} < {target:.0%}" for name, target in TARGETS.items() if scores[name] < target]
+    failures = [f"{name} {scores[name]:.1%} < {goal:.0%}" for name, goal in TARGETS.items() if scores[name] < goal]
     if allow_fpr > MAX_ALLOW_FALSE_POSITIVE_RATE:
         failures.append(f"allow false-positive rate {allow_fpr:.1%} > {MAX_ALLOW_FALSE_POSITIVE_RATE:.0%}")
     if mean_ms > MAX_MEAN_LATENCY_MS:

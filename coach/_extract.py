@@ -1,4 +1,4 @@
-"""Arguments for the offline model's write tools, read from what the user typed.
+"""What the offline model reads from a prompt: muscles, periods, and the arguments of its write tools.
 
 Each reader returns the tool arguments, a question back when a figure the tool needs is missing
 (the model never invents calories or a weight), or None when the text is not that kind of request.
@@ -8,12 +8,16 @@ Only figures the user wrote end up in the arguments; anything left out gets the 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
+
+from stores.records import Muscle
+from tools.periods import Period, parse_period
 
 Args = dict[str, Any]
 
 LB_TO_KG = 0.4536
-_NUM = r"\d+(?:\.\d+)?"
+NUM = r"\d+(?:\.\d+)?"
 _POLITE = re.compile(
     r"^(?:(?:please|pls|can you|could you|would you|i want to|i'd like to|let's|lets|ok(?:ay)?|hey)[,\s]+)+", re.I
 )
@@ -24,21 +28,84 @@ def bare(text: str) -> str:
     return _POLITE.sub("", text.strip())
 
 
-def _number(token: str) -> float:
+def number(token: str) -> float:
+    """A figure as an int when whole (12.0 -> 12), so arguments read as the user wrote them."""
     value = float(token)
     return int(value) if value.is_integer() else value
 
 
 def _hours_ago(text: str) -> tuple[float | None, str]:
     """Hours in "2 hours ago", "an hour ago", "30 minutes ago", and the text without that phrase."""
-    match = re.search(rf"\b(?P<n>{_NUM}|an?|half an)\s*(?P<unit>h|hrs?|hours?|mins?|minutes?)\s+ago\b", text, re.I)
+    match = re.search(rf"\b(?P<n>{NUM}|an?|half an)\s*(?P<unit>h|hrs?|hours?|mins?|minutes?)\s+ago\b", text, re.I)
     if match is None:
         return None, text
     amount = {"a": 1.0, "an": 1.0, "half an": 0.5}.get(match["n"].lower())
     hours = amount if amount is not None else float(match["n"])
     if match["unit"].lower().startswith("m"):
         hours /= 60
-    return _number(str(round(hours, 2))), text[: match.start()] + text[match.end() :]
+    return number(str(round(hours, 2))), text[: match.start()] + text[match.end() :]
+
+
+# --- muscles and periods -------------------------------------------------------------------------
+
+# Ordered: specific phrases claim their words before the general ones ("lower back" before "back").
+# "back" means the lats (RP's back landmarks are the lats' here); "shoulders" fans out to all three
+# delt heads and "arms"/"legs" to their two big movers, so each figure keeps its own landmarks.
+MUSCLE_WORDS: tuple[tuple[str, tuple[Muscle, ...]], ...] = (
+    (r"lower back|spinal erectors?|erectors?", ("spinal_erectors",)),
+    (r"upper back|traps?|trapezius|rhomboids?", ("traps",)),
+    (r"lats?|latissimus|back(?![- ]?off)", ("lats",)),
+    (r"front delts?|front shoulders?|anterior delts?", ("front_delts",)),
+    (r"side delts?|lateral delts?|middle delts?|side shoulders?", ("side_delts",)),
+    (r"rear delts?|posterior delts?|rear shoulders?", ("rear_delts",)),
+    (r"shoulders?|delts?|deltoids?", ("front_delts", "side_delts", "rear_delts")),
+    (r"chest|pecs?|pectorals?", ("chest",)),
+    (r"triceps?|tris", ("triceps",)),
+    (r"biceps?|bis", ("biceps",)),
+    (r"forearms?|grip", ("forearms",)),
+    (r"arms?", ("biceps", "triceps")),
+    (r"obliques?", ("obliques",)),
+    (r"abs|abdominals?|core|six[- ]pack", ("abs",)),
+    (r"glutes?|butt|booty", ("glutes",)),
+    (r"quads?|quadriceps", ("quads",)),
+    (r"hamstrings?|hammies|hams", ("hamstrings",)),
+    (r"adductors?|inner thighs?", ("adductors",)),
+    (r"calf|calves", ("calves",)),
+    (r"legs?(?! press| curls?| extensions?| raises?)", ("quads", "hamstrings")),
+)
+_MUSCLE_PATTERNS = tuple((re.compile(rf"\b(?:{words})\b", re.I), group) for words, group in MUSCLE_WORDS)
+
+
+def find_muscles(text: str) -> tuple[Muscle, ...]:
+    """Canonical muscles named in the text, in the order they appear."""
+    claimed: list[tuple[int, int]] = []
+    found: list[tuple[int, tuple[Muscle, ...]]] = []
+    for pattern, group in _MUSCLE_PATTERNS:
+        for m in pattern.finditer(text):
+            if not any(m.start() < end and start < m.end() for start, end in claimed):
+                claimed.append(m.span())
+                found.append((m.start(), group))
+    ordered: list[Muscle] = [muscle for _, group in sorted(found) for muscle in group]
+    return tuple(dict.fromkeys(ordered))
+
+
+# A bare three-letter day is usually another word ("sat", "sun"), so it only counts with "on" or "last".
+_BARE_DAYS = frozenset({"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"})
+_PERIOD_WORDS = 6
+
+
+def find_period(text: str, today: date) -> Period | None:
+    """The longest phrase in the text that `parse_period` understands, earliest first on ties."""
+    words = re.sub(r"[^\w:\-]+", " ", text.lower()).split()
+    for size in range(min(_PERIOD_WORDS, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            phrase = words[start : start + size]
+            if size == 1 and phrase[0] in _BARE_DAYS:
+                continue
+            period = parse_period(" ".join(phrase), today)
+            if period is not None:
+                return period
+    return None
 
 
 # --- fasting --------------------------------------------------------------------------------------
@@ -58,11 +125,11 @@ def start_fast_args(text: str) -> list[Args]:
     ago, rest = _hours_ago(text)
     args: Args = {}
     protocol = next((name for pattern, name in _PROTOCOLS if re.search(rf"\b{pattern}", rest, re.I)), None)
-    length = re.search(rf"\b({_NUM})[- ]?(?:h|hrs?|hours?)\b", rest, re.I)
+    length = re.search(rf"\b({NUM})[- ]?(?:h|hrs?|hours?)\b", rest, re.I)
     if protocol is not None:
         args["protocol"] = protocol
     elif length is not None:
-        hours = _number(length[1])
+        hours = number(length[1])
         known = _HOUR_PROTOCOLS.get(int(hours)) if float(hours).is_integer() else None
         args |= {"protocol": known} if known else {"protocol": "custom", "hours": hours}
     if ago:
@@ -83,10 +150,10 @@ _LOG_MEAL = re.compile(
     r"^(?:log|add|track|record|enter)\b(?:\s+(?:my|a|the|this))?\s*(?:breakfast|lunch|dinner|supper|snack|meal|food)\b"
     r"|\bi(?:'ve| have)? (?:just )?(?:ate|eaten)\b"
     r"|\bi(?:'ve| have)? (?:just )?had\b.*\b(?:breakfast|lunch|dinner|supper|snack|kcal|cals?|calories|protein)\b"
-    rf"|\b{_NUM}\s*(?:kcal|cals?|calories)\b",
+    rf"|\b{NUM}\s*(?:kcal|cals?|calories)\b",
     re.I,
 )
-_KCAL = re.compile(rf"(?P<n>{_NUM})\s*(?:kcal|cals?|calories)\b", re.I)
+_KCAL = re.compile(rf"(?P<n>{NUM})\s*(?:kcal|cals?|calories)\b", re.I)
 _MACROS: tuple[tuple[str, str], ...] = (
     ("protein_g", r"protein"),
     ("carbs_g", r"carbs?|carbohydrates?"),
@@ -98,14 +165,16 @@ ASK_KCAL = (
     "and protein if you know it, and I'll log it."
 )
 
+ASK_FOOD = "What did you eat? Tell me the foods with the calories and I'll log it."
+
 
 def _macro(text: str, words: str) -> tuple[float | None, str]:
-    match = re.search(rf"(?P<n>{_NUM})\s*g(?:rams?)?\s*(?:of\s+)?(?:{words})\b", text, re.I) or re.search(
-        rf"\b(?:{words})\s*[:=]?\s*(?P<n>{_NUM})\s*g?\b", text, re.I
+    match = re.search(rf"(?P<n>{NUM})\s*g(?:rams?)?\s*(?:of\s+)?(?:{words})\b", text, re.I) or re.search(
+        rf"\b(?:{words})\s*[:=]?\s*(?P<n>{NUM})\s*g?\b", text, re.I
     )
     if match is None:
         return None, text
-    return _number(match["n"]), text[: match.start()] + " " + text[match.end() :]
+    return number(match["n"]), text[: match.start()] + " " + text[match.end() :]
 
 
 def meal_args(text: str) -> list[Args] | str | None:
@@ -116,7 +185,7 @@ def meal_args(text: str) -> list[Args] | str | None:
     kcal = _KCAL.search(rest)
     if kcal is None:
         return ASK_KCAL
-    args: Args = {"kcal": _number(kcal["n"])}
+    args: Args = {"kcal": number(kcal["n"])}
     rest = rest[: kcal.start()] + " " + rest[kcal.end() :]
     for field, words in _MACROS:
         value, rest = _macro(rest, words)
@@ -127,14 +196,18 @@ def meal_args(text: str) -> list[Args] | str | None:
         args["meal_type"] = _MEAL_TYPES[meal[1].lower()]
     if ago:
         args["eaten_hours_ago"] = ago
-    return [{"items": _food_items(rest)} | args]
+    items = _food_items(rest)
+    if not items:
+        return ASK_FOOD
+    return [{"items": items} | args]
 
 
 _MEAL_FILLER = re.compile(
     r"^(?:log|add|track|record|enter)\b(?:\s+(?:my|a|the|this))?"
-    r"|\bi(?:'ve| have)? (?:just )?(?:had|ate|eaten)\b|\b(?:for|as)\s+(?:my\s+|a\s+)?(?:breakfast|lunch|dinner|supper|snack)\b"
+    r"|\bi(?:'ve| have)? (?:just )?(?:had|ate|eaten)\b"
+    r"|\b(?:for|as)\s+(?:my\s+|a\s+)?(?:breakfast|lunch|dinner|supper|snack)\b"
     r"|\b(?:breakfast|lunch|dinner|supper|snack|meal|food)\s*:|^\s*(?:breakfast|lunch|dinner|supper|snack)\b"
-    r"|\b(?:today|yesterday|tonight|this morning|this evening)\b",
+    r"|\b(?:today|yesterday|tonight|this morning|this evening|about|around|roughly|approx\w*|maybe|it was|that was)\b",
     re.I,
 )
 
@@ -144,9 +217,29 @@ def _food_items(text: str) -> list[str]:
     items: list[str] = []
     for piece in re.split(r",|;|\+|\band\b|\bwith\b|&", rest, flags=re.I):
         item = re.sub(r"^(?:an?|some|the|my)\s+", "", piece.strip(" .!:-"), flags=re.I).strip()
-        if item and not re.fullmatch(rf"{_NUM}\s*\w{{0,3}}", item):
+        if item and not re.fullmatch(rf"{NUM}\s*\w{{0,3}}", item):
             items.append(item)
     return items
+
+
+_FOOD_VERB = re.compile(r"\b(?:have|had|eat|ate|eaten)\b(?:\s+(?:any|some))?\s*", re.I)
+_NOT_FOOD = re.compile(
+    r"\b(?:this|last|past|previous|today|yesterday|on|in|since|during|for|over|at|so far|recently|lately|when|how"
+    r"|what|enough)\b|\d|\?",
+    re.I,
+)
+
+
+def meal_query(text: str) -> str | None:
+    """The food a meal-history question is about ("when did I last have salmon" -> "salmon")."""
+    # The last verb holds the food: "have I had any eggs" is about eggs, not "I had any eggs".
+    verb = next(reversed([*_FOOD_VERB.finditer(text)]), None)
+    if verb is None:
+        return None
+    food = text[verb.end() :]
+    cut = _NOT_FOOD.search(food)
+    food = re.sub(r"(?:\s+(?:and|or|&))+$", "", (food[: cut.start()] if cut else food).strip(" .!,"))
+    return food or None
 
 
 # --- workouts -------------------------------------------------------------------------------------
@@ -160,16 +253,16 @@ _SCHEMES = (
 # "rpe 8" is tried before "8 rpe": in "3x5@100 rpe 8" the leftmost "N rpe" would take the weight.
 _EFFORT: dict[str, tuple[re.Pattern[str], ...]] = {
     "rir": (
-        re.compile(rf"(?:@\s*)?\brir\s*[:=]?\s*(?P<n>{_NUM})", re.I),
-        re.compile(rf"@?\s*\b(?P<n>{_NUM})\s*(?:rir|reps? in reserve)\b", re.I),
+        re.compile(rf"(?:@\s*)?\brir\s*[:=]?\s*(?P<n>{NUM})", re.I),
+        re.compile(rf"@?\s*\b(?P<n>{NUM})\s*(?:rir|reps? in reserve)\b", re.I),
     ),
     "rpe": (
-        re.compile(rf"(?:@\s*)?\brpe\s*[:=]?\s*(?P<n>{_NUM})", re.I),
-        re.compile(rf"@?\s*\b(?P<n>{_NUM})\s*rpe\b", re.I),
+        re.compile(rf"(?:@\s*)?\brpe\s*[:=]?\s*(?P<n>{NUM})", re.I),
+        re.compile(rf"@?\s*\b(?P<n>{NUM})\s*rpe\b", re.I),
     ),
 }
-_WEIGHT_UNIT = re.compile(rf"(?P<w>{_NUM})\s*(?P<unit>kgs?|kilos?|kilograms?|lbs?|pounds?)\b", re.I)
-_WEIGHT_BARE = re.compile(rf"(?:@|\bat\b|\bwith\b)\s*(?P<w>{_NUM})\b(?!\s*(?:x|sets?|reps?))", re.I)
+_WEIGHT_UNIT = re.compile(rf"(?P<w>{NUM})\s*(?P<unit>kgs?|kilos?|kilograms?|lbs?|pounds?)\b", re.I)
+_WEIGHT_BARE = re.compile(rf"(?:@|\bat\b|\bwith\b)\s*(?P<w>{NUM})\b(?!\s*(?:x|sets?|reps?))", re.I)
 _BODYWEIGHT = re.compile(r"\b(?:bodyweight|body weight|bw|no weight|unweighted)\b", re.I)
 _SET_TYPES: tuple[tuple[str, str], ...] = (
     (r"warm[- ]?ups?", "warmup"),
@@ -179,13 +272,15 @@ _SET_TYPES: tuple[tuple[str, str], ...] = (
     (r"(?:to )?failure", "failure"),
 )
 _EXERCISE_FILLER = frozenset(
-    "i i've ive just did do done log logged record add today yesterday this morning for of on at with the my some "
-    "a an sets set reps rep x @ working then also".split()
+    {"i", "i've", "ive", "just", "did", "do", "done", "log", "logged", "record", "add", "today", "yesterday", "this"}
+    | {"morning", "for", "of", "on", "at", "with", "the", "my", "some", "a", "an", "sets", "set", "reps", "rep", "x"}
+    | {"@", "working", "then", "also"}
 )
 ASK_EXERCISE = "Which exercise was that? Tell me the sets, reps, weight and the exercise name, and I'll log it."
 
 
-def _cut(text: str, match: re.Match[str]) -> str:
+def cut(text: str, match: re.Match[str]) -> str:
+    """The text with the match taken out."""
     return text[: match.start()] + " " + text[match.end() :]
 
 
@@ -193,19 +288,21 @@ def _set_entry(text: str) -> Args | str:
     args: Args = {}
     for field, patterns in _EFFORT.items():
         match = next((m for p in patterns if (m := p.search(text))), None)
-        args[field] = _number(match["n"]) if match else None
-        text = _cut(text, match) if match else text
-    set_type = next(((name, m) for pattern, name in _SET_TYPES if (m := re.search(rf"\b{pattern}\b", text, re.I))), None)
+        args[field] = number(match["n"]) if match else None
+        text = cut(text, match) if match else text
+    set_type = next(
+        ((name, m) for pattern, name in _SET_TYPES if (m := re.search(rf"\b{pattern}\b", text, re.I))), None
+    )
     if set_type is not None:
         args["set_type"] = set_type[0]
-        text = _cut(text, set_type[1])
+        text = cut(text, set_type[1])
     scheme = next((m for p in _SCHEMES if (m := p.search(text))), None)
     if scheme is None:
         return ASK_EXERCISE
     groups = scheme.groupdict()
     args["sets"] = int(groups.get("sets") or 1)
     args["reps"] = int(groups["reps"])
-    text = _cut(text, scheme)
+    text = cut(text, scheme)
     weight, text = _weight(text)
     exercise = _exercise_name(text)
     if not exercise:
@@ -219,7 +316,7 @@ def _set_entry(text: str) -> Args | str:
 
 def _weight(text: str) -> tuple[float | None, str]:
     if (match := _BODYWEIGHT.search(text)) is not None:
-        return 0, _cut(text, match)
+        return 0, cut(text, match)
     match = _WEIGHT_UNIT.search(text) or _WEIGHT_BARE.search(text)
     if match is None:
         return None, text
@@ -227,7 +324,7 @@ def _weight(text: str) -> tuple[float | None, str]:
     unit = (match.groupdict().get("unit") or "kg").lower()
     if unit.startswith(("lb", "pound")):
         weight = round(weight * LB_TO_KG, 1)
-    return _number(str(weight)), _cut(text, match)
+    return number(str(weight)), cut(text, match)
 
 
 def _exercise_name(text: str) -> str:
@@ -265,114 +362,3 @@ def workout_entries(text: str) -> list[Args] | str | None:
             return entry
         entries.append(entry)
     return entries
-
-
-# --- program edits --------------------------------------------------------------------------------
-
-_SESSION = re.compile(
-    r"(?:\s*\b(?:on|in|to|from|for|of|at)\s+)?(?:\b(?:the|my)\s+)?"
-    r"\b(?P<session>(?:upper|lower|push|pull|legs|full body|day)\s+(?:[a-d]|[1-7]))\b(?:\s+(?:session|day|workout))?",
-    re.I,
-)
-EDIT_VERB = (
-    r"(?:swap|replace|switch|sub|substitute|trade|change|set|make|bump|increase|reduce|decrease|lower|raise|add"
-    r"|include|remove|delete|drop|take out|cut|ditch|get rid of|move|shift|reschedule|put|scrap|cancel|rename)\b"
-)
-_WEEKDAY = r"(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
-ASK_SESSION = "Which session should I change? Name it as your program does, e.g. 'swap squats for leg press on Lower A'."
-
-
-def find_session(text: str) -> tuple[str, str] | None:
-    """The session named in the text, title-cased ("lower b" -> "Lower B"), and the text without it."""
-    match = _SESSION.search(text)
-    if match is None:
-        return None
-    name = " ".join(word.capitalize() for word in match["session"].split())
-    return name, re.sub(r"\s+", " ", _cut(text, match)).strip(" ,.!?")
-
-
-def _spec(text: str) -> Args:
-    """Sets, rep range and target RIR written in an edit ("4 sets", "3x8-10", "10-12 reps", "rir 2")."""
-    args: Args = {}
-    if match := re.search(r"\b(\d+)\s*(?:x|×)\s*(\d+)(?:\s*(?:-|to)\s*(\d+))?", text, re.I):
-        args |= {"sets": int(match[1]), "rep_min": int(match[2]), "rep_max": int(match[3] or match[2])}
-    elif match := re.search(r"\b(\d+)\s*sets?\b", text, re.I):
-        args["sets"] = int(match[1])
-    if "rep_min" not in args and (match := re.search(r"\b(\d+)\s*(?:-|to)\s*(\d+)\s*reps?\b", text, re.I)):
-        args |= {"rep_min": int(match[1]), "rep_max": int(match[2])}
-    elif "rep_min" not in args and (match := re.search(r"\b(\d+)\s*reps?\b", text, re.I)):
-        args |= {"rep_min": int(match[1]), "rep_max": int(match[1])}
-    if match := re.search(rf"\brir\s*[:=]?\s*({_NUM})", text, re.I) or re.search(rf"({_NUM})\s*rir\b", text, re.I):
-        args["target_rir"] = _number(match[1])
-    return args
-
-
-def _name(text: str) -> str:
-    text = re.sub(r"\b\d+\s*(?:x|×)\s*\d+(?:\s*(?:-|to)\s*\d+)?|\b\d+(?:\s*(?:-|to)\s*\d+)?\s*(?:sets?|reps?)\b", " ", text)
-    text = re.sub(rf"(?:@\s*)?\brir\s*{_NUM}|{_NUM}\s*rir\b|\b(?:of|at|@)\b", " ", text, flags=re.I)
-    return re.sub(r"^(?:the|my|an?|some)\s+|\s+", " ", text).strip(" ,.!?")
-
-
-_OPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.I), op)
-    for pattern, op in (
-        (rf"^(?:move|shift|reschedule|put)\b(?:\s+it)?\s+(?:to|on)\s+{_WEEKDAY}$", "move_session"),
-        (r"^(?:change|set|make|bump|increase|reduce|decrease|lower|raise|drop)\s+(?P<ex>.+?)\s+(?:up |down )?to\s+"
-         r"(?P<spec>.*\d.*)$", "change_sets"),
-        (r"^(?:swap|replace|switch|sub|substitute|trade|change)\s+(?:out\s+)?(?P<ex>.+?)\s+(?:for|with|to|by|into)\s+"
-         r"(?P<new>.+)$", "replace_exercise"),
-        (r"^(?:add|include)\s+(?P<spec>.+)$", "add_exercise"),
-        (r"^(?:remove|delete|drop|scrap|cancel|get rid of)(?:\s+(?:the|my|this|that))?(?:\s+(?:session|day|workout))?$",
-         "remove_session"),
-        (r"^(?:remove|delete|drop|take out|cut|ditch|get rid of)\s+(?P<ex>.+)$", "remove_exercise"),
-    )
-)
-_RENAME = re.compile(
-    r"^(?:rename|call|name)\s+(?:my\s+|the\s+|this\s+)?(?:program|plan|routine|split)\s+(?:to\s+|as\s+)?"
-    r"[\"']?(?P<name>[^\"']+?)[\"']?[.!]?$",
-    re.I,
-)
-
-
-def _op(clause: str, session: str) -> Args | None:
-    for pattern, op in _OPS:
-        if (match := pattern.match(clause)) is None:
-            continue
-        groups = match.groupdict()
-        args: Args = {"op": op, "session": session}
-        if op == "move_session":
-            return args | {"weekday": groups["day"].lower()}
-        if op == "remove_session":
-            return args
-        if op == "add_exercise":
-            return args | {"exercise": _name(groups["spec"])} | _spec(groups["spec"])
-        args["exercise"] = _name(groups["ex"])
-        if op == "change_sets":
-            return args | _spec(groups["spec"])
-        if op == "replace_exercise":
-            args["with_exercise"] = _name(groups["new"])
-        return args
-    return None
-
-
-def program_edit(text: str) -> Args | None:
-    """edit_program arguments for one or more edits, each naming a session (or the one before it)."""
-    rest = bare(text)
-    reason = re.search(r"\s*,?\s*\b(?:because|due to|since my)\b\s*(?P<why>.+)$", rest, re.I)
-    if reason is not None:
-        rest = rest[: reason.start()]
-    if rename := _RENAME.match(rest):
-        return {"operations": [{"op": "rename", "name": rename["name"].strip()}]}
-    operations: list[Args] = []
-    session: str | None = None
-    for clause in re.split(rf"\s*[,;]?\s*\b(?:and then|and|then)\s+(?={EDIT_VERB})", rest, flags=re.I):
-        found = find_session(clause)
-        if found is not None:
-            session, clause = found
-        if session is None or (op := _op(bare(clause.strip(" ,.!?")), session)) is None:
-            return None
-        operations.append(op)
-    edit: Args = {"operations": operations}
-    if reason is not None:
-        edit["reason"] = reason["why"].strip(" .!")
-    return edit

@@ -3,7 +3,7 @@
 Rules are tables of regexes, so a new phrasing is one line. Actions (logging, program edits, starting
 or ending a fast, saving a memory) are exclusive: two writes guessed from one sentence do more harm
 than a question back. Questions combine, so "how's my fast and what did I eat today?" becomes two
-parallel calls. Argument extraction for logs and edits lives in `coach._extract`.
+parallel calls. Arguments for writes are read in `coach._extract` and `coach._edits`.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from coach._edits import ASK_SESSION, EDIT_VERB, find_session, program_edit
 from coach._extract import (
-    ASK_SESSION,
-    EDIT_VERB,
     bare,
     end_fast_args,
-    find_session,
+    find_muscles,
+    find_period,
     meal_args,
-    program_edit,
+    meal_query,
     start_fast_args,
     workout_entries,
 )
@@ -69,9 +69,8 @@ Build = Callable[[Ctx], Sequence[Args] | str]
 
 @dataclass(frozen=True)
 class Rule:
-    """An intent: when it applies, which tool serves it, and how its arguments are built."""
+    """An intent: which tool serves it, when it applies, and how its arguments are built."""
 
-    intent: str
     tool: str
     topic: str
     """How the reply names the topic when the tool is withheld ("fasting", "your program")."""
@@ -83,66 +82,6 @@ def read(text: str, today: date, earlier: Sequence[str] = ()) -> Ctx:
     """Read a prompt: normalise its spacing and quotes, and find its muscles and period."""
     clean = re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'")).strip()
     return Ctx(clean, today, find_muscles(clean), find_period(clean, today), tuple(earlier))
-
-
-# Ordered: specific phrases claim their words before the general ones ("lower back" before "back").
-# "back" means the lats (RP's back landmarks are the lats' here); "shoulders" fans out to all three
-# delt heads and "arms"/"legs" to their two big movers, so each figure keeps its own landmarks.
-MUSCLE_WORDS: tuple[tuple[str, tuple[Muscle, ...]], ...] = (
-    (r"lower back|spinal erectors?|erectors?", ("spinal_erectors",)),
-    (r"upper back|traps?|trapezius|rhomboids?", ("traps",)),
-    (r"lats?|latissimus|back(?![- ]?off)", ("lats",)),
-    (r"front delts?|front shoulders?|anterior delts?", ("front_delts",)),
-    (r"side delts?|lateral delts?|middle delts?|side shoulders?", ("side_delts",)),
-    (r"rear delts?|posterior delts?|rear shoulders?", ("rear_delts",)),
-    (r"shoulders?|delts?|deltoids?", ("front_delts", "side_delts", "rear_delts")),
-    (r"chest|pecs?|pectorals?", ("chest",)),
-    (r"triceps?|tris", ("triceps",)),
-    (r"biceps?|bis", ("biceps",)),
-    (r"forearms?|grip", ("forearms",)),
-    (r"arms?", ("biceps", "triceps")),
-    (r"obliques?", ("obliques",)),
-    (r"abs|abdominals?|core|six[- ]pack", ("abs",)),
-    (r"glutes?|butt|booty", ("glutes",)),
-    (r"quads?|quadriceps", ("quads",)),
-    (r"hamstrings?|hammies|hams", ("hamstrings",)),
-    (r"adductors?|inner thighs?", ("adductors",)),
-    (r"calf|calves", ("calves",)),
-    (r"legs?(?! press| curls?| extensions?| raises?)", ("quads", "hamstrings")),
-)
-_MUSCLE_PATTERNS = tuple((re.compile(rf"\b(?:{words})\b", re.I), group) for words, group in MUSCLE_WORDS)
-
-
-def find_muscles(text: str) -> tuple[Muscle, ...]:
-    """Canonical muscles named in the text, in the order they appear."""
-    claimed: list[tuple[int, int]] = []
-    found: list[tuple[int, tuple[Muscle, ...]]] = []
-    for pattern, group in _MUSCLE_PATTERNS:
-        for m in pattern.finditer(text):
-            if not any(m.start() < end and start < m.end() for start, end in claimed):
-                claimed.append(m.span())
-                found.append((m.start(), group))
-    ordered = [muscle for _, group in sorted(found) for muscle in group]
-    return tuple(dict.fromkeys(ordered))
-
-
-# A bare three-letter day is usually another word ("sat", "sun"), so it only counts with "on" or "last".
-_BARE_DAYS = frozenset({"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun"})
-_PERIOD_WORDS = 6
-
-
-def find_period(text: str, today: date) -> Period | None:
-    """The longest phrase in the text that `parse_period` understands, earliest first on ties."""
-    words = re.sub(r"[^\w:\-]+", " ", text.lower()).split()
-    for size in range(min(_PERIOD_WORDS, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            phrase = words[start : start + size]
-            if size == 1 and phrase[0] in _BARE_DAYS:
-                continue
-            period = parse_period(" ".join(phrase), today)
-            if period is not None:
-                return period
-    return None
 
 
 def _has(pattern: str) -> Callable[[Ctx], bool]:
@@ -164,7 +103,7 @@ def is_question(ctx: Ctx) -> bool:
 
 # --- memory ---------------------------------------------------------------------------------------
 
-_SAVE_MEMORY = re.compile(
+SAVE_MEMORY = re.compile(
     r"^(?:remember|note|keep in mind|make a note|don't forget|fyi|for the record)\b(?:\s+that)?[:,]?\s*(?P<fact>.+)$",
     re.I,
 )
@@ -176,14 +115,15 @@ _MEMORY_KINDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _save_memory(ctx: Ctx) -> list[Args]:
-    match = _SAVE_MEMORY.match(bare(ctx.text))
-    fact = match["fact"].rstrip(".!") if match else ctx.text
+def memory_args(text: str) -> list[Args]:
+    """save_memory arguments: the fact as the user put it, and its kind from the words it uses."""
+    match = SAVE_MEMORY.match(bare(text))
+    fact = match["fact"].rstrip(".!") if match else text
     kind = next((kind for kind, words in _MEMORY_KINDS if re.search(rf"\b(?:{words})\b", fact, re.I)), "note")
     return [{"text": fact, "kind": kind}]
 
 
-_RECALL = (
+RECALL = (
     re.compile(r"\bwhat do you (?:know|remember|have)(?: (?:on|about))?\s*(?P<q>.*)$", re.I),
     re.compile(r"\bwhat did i (?:tell|say to) you about\s+(?P<q>.+)$", re.I),
     re.compile(r"\bremind me (?:about|of)\s+(?P<q>.+)$", re.I),
@@ -191,13 +131,14 @@ _RECALL = (
 )
 
 
-def _recall(ctx: Ctx) -> list[Args]:
-    for pattern in _RECALL:
-        if match := pattern.search(ctx.text):
+def recall_args(text: str) -> list[Args]:
+    """recall_memories arguments: the topic asked about, or the whole question when it names none."""
+    for pattern in RECALL:
+        if match := pattern.search(text):
             topic = re.sub(r"^(?:about\s+)?(?:my|the|me|any)\b\s*", "", match["q"].strip(" ?.!")).strip()
             if topic:
                 return [{"query": topic}]
-    return [{"query": ctx.text.rstrip("?.! ")}]
+    return [{"query": text.rstrip("?.! ")}]
 
 
 # --- program --------------------------------------------------------------------------------------
@@ -209,7 +150,7 @@ ASK_UNDO_LOG = "I can only undo program changes; a logged set, meal, fast or not
 
 def _undo(ctx: Ctx) -> list[Args] | str:
     # "undo that" right after logging something means the log, which no tool can take back.
-    if ctx.earlier and intent_of(read(ctx.earlier[0], ctx.today)) in _LOGS:
+    if ctx.earlier and tool_for(read(ctx.earlier[0], ctx.today)) in _LOGS:
         return ASK_UNDO_LOG
     return [{"operations": [{"op": "undo"}]}]
 
@@ -220,14 +161,23 @@ def _is_edit(ctx: Ctx) -> bool:
 
 def _edit(ctx: Ctx) -> list[Args] | str:
     edit = program_edit(ctx.text)
-    return [edit] if edit is not None else ASK_SESSION
+    if edit is None or isinstance(edit, str):
+        return edit or ASK_SESSION
+    return [edit]
+
+
+_LOAD = re.compile(r"\d\s*(?:kg|kilos?|lbs?|pounds?)\b|@|\bbodyweight\b", re.I)
 
 
 def _needs_session(ctx: Ctx) -> bool:
-    return re.match(EDIT_VERB, bare(ctx.text), re.I) is not None and find_session(ctx.text) is None
+    # "add 3x8 bench at 80kg" is a log, not an edit: a load says it was done, not planned.
+    verb = re.match(EDIT_VERB, bare(ctx.text), re.I) is not None
+    return verb and find_session(ctx.text) is None and _LOAD.search(ctx.text) is None
 
 
-_PROGRAM = r"\b(?:program|routine|split|training plan|workout plan|schedule)\b|\bwhat'?s on\b|\bwhat am i (?:doing|training)\b"
+_PROGRAM = (
+    r"\b(?:program|routine|split|training plan|workout plan|schedule)\b|\bwhat'?s on\b|\bwhat am i (?:doing|training)\b"
+)
 
 
 # --- fasting --------------------------------------------------------------------------------------
@@ -296,24 +246,6 @@ _MEAL_QUESTION = (
     r"|nutrition|intake|breakfast|lunch|dinner|snacks?)\b|\blast (?:have|had)\b|\bever had\b"
     r"|\b(?:did|have) i (?:ever )?(?:had|have|eaten|eat)\b"
 )
-_FOOD_VERB = re.compile(r"\b(?:have|had|eat|ate|eaten)\b(?:\s+(?:any|some))?\s*", re.I)
-_NOT_FOOD = re.compile(
-    r"\b(?:this|last|past|previous|today|yesterday|on|in|since|during|for|over|at|so far|recently|lately|when|how"
-    r"|what|enough)\b|\d|\?",
-    re.I,
-)
-
-
-def meal_query(text: str) -> str | None:
-    """The food a meal-history question is about ("when did I last have salmon" -> "salmon")."""
-    # The last verb holds the food: "have I had any eggs" is about eggs, not "I had any eggs".
-    verb = next(reversed([*_FOOD_VERB.finditer(text)]), None)
-    if verb is None:
-        return None
-    food = text[verb.end() :]
-    cut = _NOT_FOOD.search(food)
-    food = re.sub(r"(?:\s+(?:and|or|&))+$", "", (food[: cut.start()] if cut else food).strip(" .!,"))
-    return food or None
 
 
 def _meal_history(ctx: Ctx) -> list[Args]:
@@ -331,35 +263,51 @@ def _meal_history(ctx: Ctx) -> list[Args]:
 
 # --- the tables -----------------------------------------------------------------------------------
 
+
+def _saves_memory(ctx: Ctx) -> bool:
+    return SAVE_MEMORY.match(bare(ctx.text)) is not None
+
+
+def _logs_workout(ctx: Ctx) -> bool:
+    return not is_question(ctx) and workout_entries(ctx.text) is not None
+
+
+def _logs_meal(ctx: Ctx) -> bool:
+    return not is_question(ctx) and meal_args(ctx.text) is not None
+
+
+def _recalls(ctx: Ctx) -> bool:
+    return any(pattern.search(ctx.text) for pattern in RECALL)
+
+
+def _no_args(ctx: Ctx) -> list[Args]:
+    return [{}]
+
+
 ACTIONS: tuple[Rule, ...] = (
-    Rule("save_memory", "save_memory", "saving notes", lambda ctx: _SAVE_MEMORY.match(bare(ctx.text)) is not None, _save_memory),
-    Rule("undo", "edit_program", "editing your program", _has(_UNDO.pattern), _undo),
-    Rule("edit_program", "edit_program", "editing your program", _is_edit, _edit),
-    Rule("start_fast", "start_fast", "fasting", _starts_fast, lambda ctx: start_fast_args(ctx.text)),
-    Rule("end_fast", "end_fast", "fasting", _ends_fast, lambda ctx: end_fast_args(ctx.text)),
-    Rule("log_workout", "log_workout", "logging workouts",
-         lambda ctx: not is_question(ctx) and workout_entries(ctx.text) is not None,
-         lambda ctx: workout_entries(ctx.text) or []),
-    Rule("log_meal", "log_meal", "logging meals", lambda ctx: not is_question(ctx) and meal_args(ctx.text) is not None,
-         lambda ctx: meal_args(ctx.text) or []),
-    Rule("edit_program", "edit_program", "editing your program", _needs_session, lambda ctx: ASK_SESSION),
+    Rule("save_memory", "saving notes", _saves_memory, lambda ctx: memory_args(ctx.text)),
+    Rule("edit_program", "editing your program", _has(_UNDO.pattern), _undo),
+    Rule("edit_program", "editing your program", _is_edit, _edit),
+    Rule("start_fast", "fasting", _starts_fast, lambda ctx: start_fast_args(ctx.text)),
+    Rule("end_fast", "fasting", _ends_fast, lambda ctx: end_fast_args(ctx.text)),
+    Rule("log_meal", "logging meals", _logs_meal, lambda ctx: meal_args(ctx.text) or []),
+    Rule("edit_program", "editing your program", _needs_session, lambda ctx: ASK_SESSION),
+    Rule("log_workout", "logging workouts", _logs_workout, lambda ctx: workout_entries(ctx.text) or []),
 )
 QUERIES: tuple[Rule, ...] = (
-    Rule("get_active_fast", "get_active_fast", "fasting", _has(rf"{_FAST_WORD}|\bstage\b|\bketosis\b|\bautophagy\b"),
-         lambda ctx: [{}]),
-    Rule("get_volume_by_muscle", "get_volume_by_muscle", "training volume", _asks_volume, _volume),
-    Rule("get_meal_history", "get_meal_history", "meals", _has(_MEAL_QUESTION), _meal_history),
-    Rule("get_program", "get_program", "your program", _has(_PROGRAM), lambda ctx: [{}]),
-    Rule("recall_memories", "recall_memories", "what you've told me", lambda ctx: any(p.search(ctx.text) for p in _RECALL),
-         _recall),
+    Rule("get_active_fast", "fasting", _has(rf"{_FAST_WORD}|\bstage\b|\bketosis\b|\bautophagy\b"), _no_args),
+    Rule("get_volume_by_muscle", "training volume", _asks_volume, _volume),
+    Rule("get_meal_history", "meals", _has(_MEAL_QUESTION), _meal_history),
+    Rule("get_program", "your program", _has(_PROGRAM), _no_args),
+    Rule("recall_memories", "what you've told me", _recalls, lambda ctx: recall_args(ctx.text)),
 )
 _GREETING = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|thanks|thank you)\b", re.I)
 _FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok(?:ay)?,? (?:and|what about))\b", re.I)
 
 
-def intent_of(ctx: Ctx) -> str | None:
-    """The first intent the prompt shows, actions first."""
-    return next((rule.intent for rule in (*ACTIONS, *QUERIES) if rule.applies(ctx)), None)
+def tool_for(ctx: Ctx) -> str | None:
+    """The tool of the first rule the prompt matches, actions first."""
+    return next((rule.tool for rule in (*ACTIONS, *QUERIES) if rule.applies(ctx)), None)
 
 
 def plan(text: str, today: date, offered: frozenset[str], earlier: Sequence[str] = ()) -> Plan:
@@ -373,15 +321,36 @@ def plan(text: str, today: date, offered: frozenset[str], earlier: Sequence[str]
 
     """
     ctx = read(text, today, earlier)
-    action = next((rule for rule in ACTIONS if rule.applies(ctx)), None)
-    if action is not None:
-        return _run((action,), ctx, offered)
+    own = _act(ctx, offered)
+    if own is not None and own.calls:
+        return own
+    completed = _complete(ctx, offered)
+    if completed is not None:
+        return completed
+    if own is not None:
+        return own
     rules = tuple(rule for rule in QUERIES if rule.applies(ctx))
     if not rules:
         ctx, rules = _carry_over(ctx)
     if not rules:
         return Plan(greeting=_GREETING.match(ctx.text) is not None)
     return _run(rules, ctx, offered)
+
+
+def _act(ctx: Ctx, offered: frozenset[str]) -> Plan | None:
+    action = next((rule for rule in ACTIONS if rule.applies(ctx)), None)
+    return None if action is None else _run((action,), ctx, offered)
+
+
+def _complete(ctx: Ctx, offered: frozenset[str]) -> Plan | None:
+    """An answer to our question back ("500 kcal" after "I ate salmon") completes the earlier request."""
+    if not ctx.earlier:
+        return None
+    before = _act(read(ctx.earlier[0], ctx.today, ctx.earlier[1:]), offered)
+    if before is None or before.ask is None:
+        return None
+    joined = _act(read(f"{ctx.earlier[0]} {ctx.text}", ctx.today, ctx.earlier[1:]), offered)
+    return joined if joined is not None and joined.calls else None
 
 
 def _run(rules: Sequence[Rule], ctx: Ctx, offered: frozenset[str]) -> Plan:
@@ -409,12 +378,12 @@ def _carry_over(ctx: Ctx) -> tuple[Ctx, tuple[Rule, ...]]:
         return ctx, ()
     for earlier in ctx.earlier:
         before = read(earlier, ctx.today)
+        if any(rule.applies(before) for rule in ACTIONS):
+            return ctx, ()
         rules = tuple(rule for rule in QUERIES if rule.applies(before))
-        if ctx.muscles and rules and all(rule.intent != "get_volume_by_muscle" for rule in rules):
+        if ctx.muscles and rules and all(rule.tool != "get_volume_by_muscle" for rule in rules):
             return ctx, ()
         if rules:
             merged = replace(before, muscles=ctx.muscles or before.muscles, period=ctx.period or before.period)
             return merged, rules
-        if any(rule.applies(before) for rule in ACTIONS):
-            return ctx, ()
     return ctx, ()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Category = Literal["allow", "medical", "disordered_eating", "self_harm", "emergency"]
@@ -72,7 +74,7 @@ _REWRITES = tuple(
         (r"\bwks?\b", "weeks"),
         (r"\bmins\b", "minutes"),
         (r"(?<=\d )yo\b|\by/o\b", "years old"),
-        (r"\s*/\s*(day|d)\b", " a day"),
+        (r" ?/ ?(day|d)\b", " a day"),
         (r"-(?=(?:day|hour|week)s?\b)", " "),
         (rf"\b({'|'.join(_NUMBER_WORDS)})\b(?=\s+(?:days?|weeks?|months?|hours?|kg|lb|stone)\b)", r"<\1>"),
     )
@@ -80,11 +82,13 @@ _REWRITES = tuple(
 _NUMBER_WORD_TOKEN = re.compile(r"<(\w+)>")
 _THOUSANDS = re.compile(r"\b(\d+(?:\.\d+)?)\s?k\b(?=\s*(?:kcals?|cals?|calories?)\b)")
 _SPACES = re.compile(r"[ \t]+")
+_LINE_BREAKS = re.compile(r" ?\n[\s]*")
 
 
 def normalise(text: str) -> str:
     """Fold a message into the one spelling the rules are written against (case, contractions, units)."""
-    folded = unicodedata.normalize("NFKC", text).lower()
+    # whitespace first: the rewrites below may start with optional spaces, which is slow over long runs
+    folded = _LINE_BREAKS.sub("\n", _SPACES.sub(" ", unicodedata.normalize("NFKC", text).lower()))
     folded = folded.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
     folded = _THOUSANDS.sub(lambda m: str(round(float(m.group(1)) * 1000)), folded)
     for pattern, replacement in _REWRITES:
@@ -96,16 +100,24 @@ def normalise(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[!?;\n]|\b(?:but|however|though|although)\b")
 
 
+@lru_cache(maxsize=32)
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    found = list(_SENTENCE_END.finditer(text))
+    return [b.start() for b in found], [b.end() for b in found]
+
+
+_CONTEXT_CHARS = 300
+"""How far from a match its context is read; keeps screening linear on long, unpunctuated text."""
+
+
 def sentence_bounds(text: str, position: int) -> Span:
-    """Start and end of the sentence holding `position`; "but" also starts a new sentence."""
-    start, end = 0, len(text)
-    for boundary in _SENTENCE_END.finditer(text):
-        if boundary.end() <= position:
-            start = boundary.end()
-        elif boundary.start() >= position:
-            end = boundary.start()
-            break
-    return start, end
+    """Start and end of the sentence holding `position` ("but" starts a new one), at most 300 characters away."""
+    starts, ends = _boundaries(text)
+    before = bisect_right(ends, position)
+    after = bisect_left(starts, position)
+    start = ends[before - 1] if before else 0
+    end = starts[after] if after < len(starts) else len(text)
+    return max(start, position - _CONTEXT_CHARS), min(end, position + _CONTEXT_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +393,7 @@ _JOINT = (
 _MUSCLE = r"hamstrings?|calf|calves|pecs?|quads?|biceps?|triceps?|lats?|glutes?|adductors?|obliques?|traps?|muscles?"
 _PAIN = (
     r"pain|painful|hurts?|hurting|aches?|aching|achy|killing\s+me|swollen|swelling|swells?|sharp|stabbing|throbbing|numb\w*|"
-    r"tingl\w*|pinch\w*|popped|pops|locked|gave\s+out|gives\s+out|buckled|unstable|injur\w*"
+    r"tingl\w*|pinch\w*|popped|pops|locked|locks|gave\s+out|gives\s+out|buckled|unstable|injur\w*"
 )
 _ACUTE_INJURY = r"hurt|hurts|injured|injure|tweaked|tweak|pulled|strained|sprained|tore|torn|twisted|rolled|broke"
 
@@ -416,9 +428,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:can\s+not|could\s+not|can\s+barely|could\s+barely|struggling\s+to|hard\s+to|unable\s+to|trouble|"
             r"difficulty|problems?)\s+(?:to\s+)?(?:breathe?|breathing|catch(?:ing)?\s+my\s+breath|get\s+(?:any\s+)?air)",
             r"\bshort(?:ness)?\s+of\s+breath\b|\bwheez\w*|\bgasping\b|\bhurts\s+to\s+breathe?\b",
+            r"\basthma\s+attack\b|\binhaler\s+(?:is\s+)?not\s+(?:working|helping)\b",
         ),
         "trouble breathing",
-        unless=_rx(_EXERTION),
+        unless=_rx(_EXERTION, r"\bthrough\s+my\s+nose\b|\bblocked\s+nose\b|\bstuffy\b|\bcongest\w*"),
         unless_overridden=_rx(_PERSISTING),
     ),
     Rule(
@@ -502,6 +515,7 @@ RULES: tuple[Rule, ...] = (
         _matches(
             r"\b(?:hit|bump|bang|smack|whack|knock|crack)\w*\s+(?:my|his|her)\s+head\b",
             r"\bhead\s+(?:injury|trauma)\b|\bconcuss\w*",
+            r"\b(?:hit|blow|knock|kick|punch|elbow|knee)\s+to\s+(?:the|my|his|her)\s+head\b",
             r"\b(?:bar|barbell|plate|dumbbell|weight|kettlebell)\s+(?:\w+\s+)?(?:fell|dropped|landed|hit|smacked)\s+"
             r"(?:on\s+)?(?:my|his|her)\s+head",
         ),
@@ -584,6 +598,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:better|happier)\s+(?:off\s+)?if\s+i\s+(?:was|were)\s+(?:gone|dead|not\s+(?:here|around|alive))\b",
             r"\bwant\s+to\s+disappear\b|\bwant\s+(?:it|the\s+pain|everything)\s+to\s+stop\s+(?:forever|for\s+good|permanently)",
             r"\b(?:think\w*|dream\w*|wish\w*)\s+(?:about\s+|of\s+)?(?:not|never)\s+waking\s+up\b",
+            r"\bif\s+i\s+(?:did\s+not|do\s+not|never)\s+wake\s+up\b",
+            r"\bhow\s+many\s+(?:sleeping\s+)?(?:pills|tablets)\s+(?:it\s+)?(?:takes|would\s+(?:it\s+)?take|to\s+(?:die|overdose))",
             r"\b(?:jump|jumping)\s+(?:off|in\s+front\s+of)\s+(?:a|the|my)\s+(?:\w+\s+)?(?:bridge|building|roof|train|"
             r"car|bus|cliff|balcony)",
             r"\boverdos\w*|\btake\s+(?:all|a\s+bunch|a\s+whole\s+bottle)\s+(?:of\s+)?(?:my\s+)?(?:pills|meds|tablets)",
@@ -662,9 +678,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "making_up_for_eating",
         "disordered_eating",
-        _matches(r"\bto\s+make\s+up\s+for\s+(?:it|eating|what\s+i\s+ate|the\s+\w+)\b"),
-        "restriction to make up for eating",
-        needs=_rx(r"\b(?:eat\w*|ate|binge\w*|bing(?:ed|ing)|food|kcal|meals?|dinner|overate|overeat\w*)\b"),
+        _matches(
+            r"\bto\s+make\s+up\s+for\s+(?:it|eating|what\s+i\s+ate|the\s+\w+)\b",
+            r"\b(?:need|have|want|got)\s+to\s+get\s+rid\s+of\s+(?:it|the\s+food|what\s+i\s+(?:ate|eat))\b",
+            r"\bto\s+punish\s+myself\b",
+        ),
+        "restriction or purging to make up for eating",
+        needs=_rx(
+            r"\b(?:eat\w*|ate|binge\w*|bing(?:ed|ing)|food|kcal|meals?|breakfast|lunch|dinner|snacks?|overate|"
+            r"overeat\w*)\b"
+        ),
     ),
     Rule(
         "starving",
@@ -823,7 +846,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:{_PAIN})\b",
             rf"\b(?:{_PAIN})\s+(?:in|on|around)\s+(?:my|the|his|her)\s+(?:\w+\s+)?(?:{_JOINT})\b",
             rf"\b(?:{_ACUTE_INJURY})\s+(?:my|a|the|his|her)\s+(?:\w+\s+)?(?:{_JOINT}|{_MUSCLE})\b",
-            r"\bhurt\s+myself\s+(?:\w+ing|at|on|in|during|while)\b|\binjur(?:y|ies|ed)\b",
+            r"\bhurt\s+myself\s+(?:\w+ing|at|on|in|during|while)\b|\binjur(?:y|ed)\b",
             r"\b(?:shooting|stabbing|burning|searing)\s+pains?\b",
             r"\b(?:sciatica|tendini?tis|tendonitis|tendinopathy|bursitis|plantar\s+fasciitis|shin\s+splints|"
             r"stress\s+fracture|tennis\s+elbow|golfer'?s\s+elbow|(?:herniated|bulging|slipped)\s+discs?|impingement|"
@@ -841,7 +864,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:saw|seeing)\s+stars\b|\b(?:almost|nearly)\s+(?:fainted|passed\s+out|blacked\s+out|collapsed)\b",
         ),
         "dizziness or near-fainting",
-        unless=_rx(r"\bwith\s+(?:excitement|joy|happiness|anticipation|nerves)\b"),
+        unless=_rx(r"\bwith\s+(?:excitement|joy|happiness|anticipation|nerves)\b|\blaugh\w*"),
     ),
     Rule(
         "doctor_orders",

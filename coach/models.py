@@ -64,6 +64,7 @@ def build_model(
 
     Raises:
         ValueError: the spec names no known model kind, or the provider it names lacks its key or server.
+
     """
     spec = (spec or os.environ.get("COACH_MODEL") or "").strip()
     anthropic_api_key = anthropic_api_key or os.environ.get("ANTHROPIC_API_KEY") or None

@@ -6,6 +6,16 @@ negated, "my friend fainted yesterday" is a question about someone else, "what a
 stroke" asks rather than reports, and "this workout is killing me" is an idiom. When several signs
 match, the most urgent wins: emergency > self_harm > disordered_eating > medical > allow.
 
+Context choices:
+- Emergency signs count when reported in the first person, now or recently (today, "just", "since",
+  or no time given). From yesterday or earlier, about someone else, or asked about ("what if",
+  "signs of"), they become medical questions, except that someone else's emergency happening now
+  ("my friend just collapsed") stays an emergency. A sign missing its companion symptom (a knock to
+  the head without confusion or vomiting, dark urine without muscle pain) is medical.
+- Self-harm counts in any person and at any time: a crisis line also helps someone worried about a friend.
+- Disordered-eating signs about someone else are medical: the writer needs information, not the
+  reply that switches their own conversation out of weight-loss mode.
+
 `review_reply` checks what the coach is about to send: no intakes under 1,200 kcal a day, no fasts
 past 72 hours and no medicine doses may be recommended. Reports of logged figures are fine.
 """
@@ -43,6 +53,8 @@ FIXED_REPLIES: Final[dict[Category, str]] = {
         "This could be a medical emergency. Please stop what you are doing and call your local emergency number "
         "now (911 in the US, 999 in the UK, 112 in most of Europe), or ask someone nearby to call for you. "
         "Don't drive yourself. If you're alone, unlock the door and stay on the line with the dispatcher. "
+        "If you're fasting and feel shaky, sweaty or confused, end the fast with something sugary, such as juice, "
+        "if you can swallow safely. "
         "I'm a fitness coach, not a medical service, so I'm pausing coaching here: getting help comes first."
     ),
     "self_harm": (
@@ -249,7 +261,8 @@ _ADVISED_KCAL = re.compile(
 _DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|iu|units?|ml|tablets?|pills?|capsules?|puffs?|drops?)\b")
 _NUTRIENT = re.compile(
     r"\b(?:creatine|caffeine|coffee|protein|sodium|salt|potassium|water|fluids?|electrolytes?|fib(?:er|re)|carbs?|"
-    r"magnesium|calcium|iron|vitamins?|omega|fish\s+oil|beta[- ]alanine|citrulline)\b"
+    r"magnesium|calcium|iron|vitamins?|omega|fish\s+oil|beta[- ]alanine|citrulline|juice|milk|shake|smoothie|broth|"
+    r"alcohol|drinks?|beer|wine)\b"
 )
 
 

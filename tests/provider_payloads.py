@@ -86,6 +86,12 @@ ANTHROPIC_API_ERROR: JSON = {
     "request_id": "req_011CSHoEeqs5C35K2UUqR7G0",
 }
 
+ANTHROPIC_AUTHENTICATION_ERROR: JSON = {
+    "type": "error",
+    "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+    "request_id": "req_011CSHoEeqs5C35K2UUqR7G1",
+}
+
 
 def anthropic_sse(message: JSON) -> Iterator[tuple[str, JSON]]:
     """The events Anthropic streams for `message`: start, one block at a time, the final delta, stop."""

@@ -7,7 +7,7 @@ from stores.base import Store
 from stores.records import FastIn
 from tests.tooling import NOW, call_tool, make_deps, parameters_schema
 from tools.deps import CoachDeps
-from tools.fasting import FastEnded, FastStatus, toolset
+from tools.fasting import REFEED_WARNING, FastEnded, FastStatus, toolset
 
 pytestmark = pytest.mark.anyio
 
@@ -148,10 +148,22 @@ async def test_end_fast(store: Store, user_id: str, hours_ago: float, abandon: b
     assert isinstance(ended, FastEnded)
     assert ended.summary == summary
     assert ended.reached_target == (hours_ago >= 16)
+    assert ended.warnings == []
     assert ended.ended_at == NOW
     assert await store.active_fast(user_id) is None
     (stored,) = await store.fasts_between(user_id, NOW - timedelta(days=1), NOW)
     assert stored.state == ended.state == ("abandoned" if abandon else "completed")
+
+
+async def test_ending_a_fast_past_48_hours_advises_a_gentle_refeed(store: Store, user_id: str) -> None:
+    deps = await _start(await make_deps(store, user_id), hours_ago=50, target=72, protocol="custom")
+    ended = (await call_tool(toolset, "end_fast", {}, deps)).content
+    assert isinstance(ended, FastEnded)
+    assert ended.warnings == [REFEED_WARNING]
+    assert ended.summary == (
+        "You ended your 72-hour custom fast after 50 hours, before the 72-hour target. " + REFEED_WARNING
+    )
+    assert "refeeding syndrome" in REFEED_WARNING
 
 
 async def test_end_fast_without_one_retries(store: Store, user_id: str) -> None:

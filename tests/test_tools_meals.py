@@ -112,7 +112,7 @@ async def test_search_within_a_range(store: Store, user_id: str) -> None:
         "You logged salmon 1 time between 2026-10-01 and 2026-10-31; last on 2026-10-01 (dinner, 700 kcal)."
     )
     none = await _history(deps, start="2026-11-26", query="salmon")
-    assert none.summary == "You have not logged salmon between 2026-11-26 and 2026-11-26."
+    assert none.summary == "You have not logged salmon on 2026-11-26."
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ async def test_supportive_mode_leaves_out_calorie_targets(store: Store, user_id:
     part = await call_tool(toolset, "log_meal", {"items": ["apple"], "kcal": 95}, deps)
     assert isinstance(part.content, MealLogged)
     assert "goal" not in part.content.summary
-    assert part.content.kcal_left is None
+    assert part.content.day.kcal_left is None
 
 
 async def test_users_are_isolated(store: Store, user_id: str) -> None:
@@ -190,12 +190,18 @@ async def test_log_meal(store: Store, user_id: str) -> None:
         "items": ["2 eggs", "toast"],
         "kcal": 351,
         "protein_g": 18,
-        "day": date(2026, 11, 26),
-        "day_meals": 3,
-        "day_kcal": 1751,
-        "day_protein_g": 111,
-        "kcal_goal": 2200,
-        "kcal_left": 449,
+        "day": {
+            "day": date(2026, 11, 26),
+            "meals": 3,
+            "kcal": 1751,
+            "protein_g": 111,
+            "carbs_g": 30,
+            "fat_g": 0,
+            "fiber_g": 0,
+            "kcal_goal": 2200,
+            "protein_goal_g": 140,
+            "kcal_left": 449,
+        },
         "summary": "Logged lunch (2 eggs, toast): 351 kcal, 18 g protein. "
         "Total today: 1751 kcal and 111 g protein across 3 meals (goal 2200 kcal).",
     }
@@ -210,7 +216,7 @@ async def test_log_meal_hours_ago_lands_on_the_local_day(store: Store, user_id: 
     ).content
     assert isinstance(logged, MealLogged)
     assert logged.eaten_at.isoformat() == "2026-11-25T22:00:00-08:00"
-    assert (logged.day, logged.meal_type, logged.day_meals) == (date(2026, 11, 25), "snack", 1)
+    assert (logged.day.day, logged.meal_type, logged.day.meals) == (date(2026, 11, 25), "snack", 1)
     assert logged.summary.endswith("Total on 2026-11-25: 700 kcal and 0 g protein across 1 meal (goal 2200 kcal).")
 
 

@@ -113,11 +113,23 @@ async def test_recall_memories(store: Store, user_id: str) -> None:
 
 async def test_recall_drops_weak_matches(store: Store, user_id: str) -> None:
     deps = await make_deps(store, user_id)
-    # One shared word in fifteen: cosine 1/sqrt(2 * 15) = 0.18 with the hashing embedder.
-    await _remember(deps, "left knee hurts on deep squats during heavy leg days in winter and cold weather")
+    # One shared word, two in the query and thirty in the note: cosine 1/sqrt(60) = 0.13 with the hashing embedder.
+    await _remember(deps, " ".join(["heavy", *(f"word{i}" for i in range(29))]))
     found = await _recall(deps, "heavy rain")
     assert found.memories == []
     assert found.summary == "No saved memories about heavy rain."
+
+
+async def test_recall_by_kind_keeps_every_memory_of_that_kind(store: Store, user_id: str) -> None:
+    deps = await make_deps(store, user_id)
+    await _remember(deps, "left knee hurts on deep squats", "injury")
+    await _remember(deps, "right shoulder impingement", "injury")
+    await _remember(deps, "injuries heal slowly in winter says my physio", "note")
+    found = await call_tool(toolset, "recall_memories", {"query": "injuries", "kind": "injury"}, deps)
+    assert isinstance(found.content, Recollection)
+    assert {m.text for m in found.content.memories} == {"left knee hurts on deep squats", "right shoulder impingement"}
+    unfiltered = await _recall(deps, "injuries")
+    assert [m.kind for m in unfiltered.memories] == ["note"]
 
 
 async def test_recall_dates_are_local(store: Store, user_id: str) -> None:
@@ -175,6 +187,14 @@ def test_recall_memories_schema() -> None:
                     "minLength": 1,
                     "type": "string",
                 },
+                "kind": {
+                    "anyOf": [
+                        {"enum": ["note", "injury", "preference", "goal", "fact"], "type": "string"},
+                        {"type": "null"},
+                    ],
+                    "default": None,
+                    "description": 'Only memories of this kind, e.g. "injury" when asked which injuries the user has.',
+                },
                 "limit": {
                     "default": 5,
                     "description": "Most memories to return.",
@@ -195,14 +215,14 @@ def test_save_memory_schema() -> None:
             "additionalProperties": False,
             "properties": {
                 "text": {
-                    "description": 'The fact to remember, as one short self-contained sentence, e.g. "Left knee hurts on deep squats".',
+                    "description": 'The fact, as one short sentence, e.g. "Left knee hurts on squats".',
                     "maxLength": 500,
                     "minLength": 1,
                     "type": "string",
                 },
                 "kind": {
                     "default": "note",
-                    "description": "What sort of fact it is.",
+                    "description": "An injury, a preference, a goal, a fact about the user, or a general note.",
                     "enum": ["note", "injury", "preference", "goal", "fact"],
                     "type": "string",
                 },

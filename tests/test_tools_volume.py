@@ -61,7 +61,8 @@ async def test_one_muscle_summary_splits_direct_and_indirect(store: Store, user_
     report = await volume(deps, muscle="chest")
     assert report.model_dump(exclude={"muscles"}) == snapshot(
         {
-            "summary": "This week (2026-11-23 to 2026-11-29) you did 13 sets for chest: 10 direct and 3 indirect; that is productive (MEV 10, MAV 12-20, MRV 22).",
+            "summary": "This week (2026-11-23 to 2026-11-29) you did 13 sets for chest: 10 direct and 3 indirect; "
+            "that is productive (MEV 10, MAV 12-20, MRV 22).",
             "first": date(2026, 11, 23),
             "last": date(2026, 11, 29),
             "label": "this week (2026-11-23 to 2026-11-29)",
@@ -76,7 +77,8 @@ async def test_an_untrained_muscle_still_gets_its_row(store: Store, user_id: str
     report = await volume(deps, muscle="calves")
     assert [(row.muscle, row.sets, row.status) for row in report.muscles] == [("calves", 0.0, "below_mev")]
     assert report.summary == snapshot(
-        "This week (2026-11-23 to 2026-11-29) you did 0 sets for calves: 0 direct and 0 indirect; that is below MEV (MEV 8, MAV 12-16, MRV 20)."
+        "This week (2026-11-23 to 2026-11-29) you did 0 sets for calves: 0 direct and 0 indirect; that is below "
+        "MEV (MEV 8, MAV 12-16, MRV 20)."
     )
 
 
@@ -86,7 +88,8 @@ async def test_all_muscles_are_sorted_by_sets_and_summarised(store: Store, user_
     report = await volume(deps)
     assert [row.muscle for row in report.muscles][:3] == ["quads", "glutes", "chest"]
     assert report.summary == snapshot(
-        "This week (2026-11-23 to 2026-11-29) you logged 8 working sets; most went to quads 5 sets (below MEV), glutes 3.8 sets (productive), chest 3 sets (below MEV), adductors 2.5 sets (productive)."
+        "This week (2026-11-23 to 2026-11-29) you logged 8 working sets; most went to quads 5 sets (below MEV), "
+        "glutes 3.8 sets (productive), chest 3 sets (below MEV), adductors 2.5 sets (productive)."
     )
 
 
@@ -120,7 +123,8 @@ async def test_weeks_follow_the_users_timezone(store: Store, user_id: str) -> No
     assert (three_weeks.first, three_weeks.label) == (date(2026, 11, 9), "the last 3 weeks (2026-11-09 to 2026-11-29)")
     assert (three_weeks.muscles[0].sets, three_weeks.muscles[0].per_week) == (7.0, 2.3)
     assert three_weeks.summary == snapshot(
-        "The last 3 weeks (2026-11-09 to 2026-11-29) you did 7 sets for chest: 7 direct and 0 indirect; at 2.3 sets per week that is below MEV (MEV 10, MAV 12-20, MRV 22)."
+        "The last 3 weeks (2026-11-09 to 2026-11-29) you did 7 sets for chest: 7 direct and 0 indirect; at 2.3 "
+        "sets per week that is below MEV (MEV 10, MAV 12-20, MRV 22)."
     )
 
 
@@ -189,7 +193,8 @@ async def test_log_bench_by_nickname(store: Store, user_id: str) -> None:
     logged = await log_workout(deps, exercise="bench", sets=3, reps=8, weight_kg=80, rir=2)
     assert logged.model_dump() == snapshot(
         {
-            "summary": "Logged 3 x 8 of Bench Press at 80 kg (RIR 2); estimated 1RM 106.7 kg. This week so far: chest 3 sets.",
+            "summary": "Logged 3 x 8 of Bench Press at 80 kg (RIR 2); estimated 1RM 106.7 kg. This week so far: "
+            "chest 3 sets.",
             "exercise_id": "bench-press",
             "exercise": "Bench Press",
             "sets": 3,
@@ -218,15 +223,22 @@ async def test_week_sets_include_earlier_sessions(store: Store, user_id: str) ->
         140.0,
     )
     assert logged.summary == snapshot(
-        "Logged 3 x 10 of Romanian Deadlift at 100 kg (RPE 8); estimated 1RM 140 kg. This week so far: hamstrings 5 sets."
+        "Logged 3 x 10 of Romanian Deadlift at 100 kg (RPE 8); estimated 1RM 140 kg. This week so far: hamstrings "
+        "5 sets."
     )
 
 
 async def test_log_ohp_warmups_have_no_estimate_and_no_volume(store: Store, user_id: str) -> None:
     deps = await make_deps(store, user_id)
     logged = await log_workout(deps, exercise="OHP", sets=2, reps=5, weight_kg=30, set_type="warmup")
-    assert (logged.exercise, logged.estimated_1rm_kg, logged.week_sets) == ("Overhead Press", None, {"front_delts": 0.0})
-    assert logged.summary == "Logged 2 x 5 warmup sets of Overhead Press at 30 kg. This week so far: front delts 0 sets."
+    assert (logged.exercise, logged.estimated_1rm_kg, logged.week_sets) == (
+        "Overhead Press",
+        None,
+        {"front_delts": 0.0},
+    )
+    assert (
+        logged.summary == "Logged 2 x 5 warmup sets of Overhead Press at 30 kg. This week so far: front delts 0 sets."
+    )
 
 
 async def test_bodyweight_sets(store: Store, user_id: str) -> None:
@@ -254,11 +266,112 @@ async def test_mistakes_retry_and_write_nothing(store: Store, user_id: str, args
 
 
 def test_get_volume_by_muscle_schema() -> None:
-    assert parameters_schema(toolset, "get_volume_by_muscle") == snapshot()
+    assert parameters_schema(toolset, "get_volume_by_muscle") == snapshot(
+        {
+            "additionalProperties": False,
+            "properties": {
+                "muscle": {
+                    "anyOf": [
+                        {
+                            "enum": [
+                                "chest",
+                                "lats",
+                                "traps",
+                                "front_delts",
+                                "side_delts",
+                                "rear_delts",
+                                "triceps",
+                                "biceps",
+                                "forearms",
+                                "spinal_erectors",
+                                "abs",
+                                "obliques",
+                                "glutes",
+                                "quads",
+                                "hamstrings",
+                                "adductors",
+                                "calves",
+                            ],
+                            "type": "string",
+                        },
+                        {"type": "null"},
+                    ],
+                    "default": None,
+                    "description": "One muscle to report, even if untrained; omit for every trained muscle.",
+                },
+                "weeks": {
+                    "default": 1,
+                    "description": "Number of calendar weeks (Monday to Sunday); 3 means the last week and the two "
+                    "before it.",
+                    "maximum": 12,
+                    "minimum": 1,
+                    "type": "integer",
+                },
+                "weeks_ago": {
+                    "default": 0,
+                    "description": "How far back the last week is: 0 = this week so far, 1 = last week.",
+                    "maximum": 52,
+                    "minimum": 0,
+                    "type": "integer",
+                },
+                "start": {
+                    "anyOf": [{"format": "date", "type": "string"}, {"type": "null"}],
+                    "default": None,
+                    "description": "First day of an explicit date range (overrides weeks and weeks_ago).",
+                },
+                "end": {
+                    "anyOf": [{"format": "date", "type": "string"}, {"type": "null"}],
+                    "default": None,
+                    "description": "Last day of the range, included; defaults to today.",
+                },
+            },
+            "type": "object",
+        }
+    )
 
 
 def test_log_workout_schema() -> None:
-    assert parameters_schema(toolset, "log_workout") == snapshot()
+    assert parameters_schema(toolset, "log_workout") == snapshot(
+        {
+            "additionalProperties": False,
+            "properties": {
+                "exercise": {
+                    "description": (
+                        'The exercise as the person calls it, e.g. "bench", "RDL" or "incline dumbbell press".'
+                    ),
+                    "maxLength": 80,
+                    "minLength": 1,
+                    "type": "string",
+                },
+                "sets": {"description": "Number of sets done.", "maximum": 20, "minimum": 1, "type": "integer"},
+                "reps": {"description": "Repetitions per set.", "maximum": 100, "minimum": 1, "type": "integer"},
+                "weight_kg": {
+                    "description": "Load per set in kilograms; 0 for bodyweight.",
+                    "maximum": 1000,
+                    "minimum": 0,
+                    "type": "number",
+                },
+                "rir": {
+                    "anyOf": [{"maximum": 10, "minimum": 0, "type": "number"}, {"type": "null"}],
+                    "default": None,
+                    "description": "Reps in reserve, if the person said.",
+                },
+                "rpe": {
+                    "anyOf": [{"maximum": 10, "minimum": 1, "type": "number"}, {"type": "null"}],
+                    "default": None,
+                    "description": "Rate of perceived exertion, if the person gave that instead of RIR.",
+                },
+                "set_type": {
+                    "default": "working",
+                    "description": "Kind of set; warm-ups do not count as training volume.",
+                    "enum": ["warmup", "working", "backoff", "drop", "amrap", "failure"],
+                    "type": "string",
+                },
+            },
+            "required": ["exercise", "sets", "reps", "weight_kg"],
+            "type": "object",
+        }
+    )
 
 
 @pytest.mark.parametrize("name", ["get_volume_by_muscle", "log_workout"])

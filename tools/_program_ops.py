@@ -315,7 +315,7 @@ def _session_index(draft: ProgramDraft, text: str) -> int:
         return on_day[0]
     options = ", ".join(_label(session) for session in draft.sessions) or "none"
     if on_day:
-        raise EditError(f"several sessions are on {WEEKDAYS[day or 0]}: {options}; name one")
+        raise EditError(f"several sessions are on {wanted}: {options}; name one")
     raise EditError(f"there is no session {text!r}; the sessions are {options}")
 
 

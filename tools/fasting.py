@@ -11,7 +11,19 @@ from pydantic_ai import FunctionToolset, ModelRetry, RunContext
 from stores.base import ConflictError, NotFoundError
 from stores.records import Fast, FastIn, FastProtocol
 from tools.deps import CoachDeps, ToolResult
-from tools.fasting_stages import MAX_CUSTOM_HOURS, FastStage, fast_warnings, protocol_hours, stage_for
+from tools.fasting_stages import (
+    MAX_CUSTOM_HOURS,
+    SUPERVISION_AFTER_HOURS,
+    FastStage,
+    fast_warnings,
+    protocol_hours,
+    stage_for,
+)
+
+REFEED_WARNING = (
+    f"After more than {SUPERVISION_AFTER_HOURS:g} hours of fasting, refeed gently with small meals and seek "
+    "medical advice: breaking a long fast carries a risk of refeeding syndrome."
+)
 
 toolset = FunctionToolset[CoachDeps](docstring_format="google", require_parameter_descriptions=True)
 
@@ -41,6 +53,7 @@ class FastEnded(ToolResult):
     hours: float
     target_hours: float
     reached_target: bool
+    warnings: list[str] = Field(default_factory=list[str])
 
 
 @toolset.tool
@@ -116,6 +129,7 @@ async def end_fast(ctx: RunContext[CoachDeps], abandon: bool = False) -> FastEnd
         summary = f"You completed your {name} fast: {_hours(hours)} hours against a {target}-hour target."
     else:
         summary = f"You ended your {name} fast after {_hours(hours)} hours, before the {target}-hour target."
+    warnings = [REFEED_WARNING] if hours > SUPERVISION_AFTER_HOURS else []
     zone = deps.user.zone
     return FastEnded(
         protocol=fast.protocol,
@@ -125,7 +139,8 @@ async def end_fast(ctx: RunContext[CoachDeps], abandon: bool = False) -> FastEnd
         hours=hours,
         target_hours=fast.target_hours,
         reached_target=reached,
-        summary=summary,
+        warnings=warnings,
+        summary=" ".join((summary, *warnings)),
     )
 
 

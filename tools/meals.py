@@ -91,12 +91,8 @@ class MealLogged(ToolResult):
     items: list[str]
     kcal: int
     protein_g: int
-    day: date
-    day_meals: int
-    day_kcal: int
-    day_protein_g: int
-    kcal_goal: int | None
-    kcal_left: int | None
+    day: DayRow
+    """The meal's local day, totals including this meal."""
 
 
 @toolset.tool
@@ -200,12 +196,7 @@ async def log_meal(
         items=list(logged.items),
         kcal=round(logged.kcal),
         protein_g=round(logged.protein_g),
-        day=row.day,
-        day_meals=row.meals,
-        day_kcal=row.kcal,
-        day_protein_g=row.protein_g,
-        kcal_goal=row.kcal_goal,
-        kcal_left=row.kcal_left,
+        day=row,
         summary=summary,
     )
 
@@ -321,7 +312,7 @@ def _aside(text: str) -> str:
 
 
 def _match_summary(h: MealHistory) -> str:
-    where = "" if h.first is None else f" between {h.first} and {h.last}"
+    where = _within(h.first, h.last)
     if not h.matching_meals:
         return f"You have not logged {h.query}{where}."
     latest = h.matching_meals[0]
@@ -330,6 +321,12 @@ def _match_summary(h: MealHistory) -> str:
         f"You logged {h.query} {count} {_plural(h.matches, 'time')}{where}; last on {latest.day} "
         f"({latest.meal_type}, {latest.kcal} kcal)."
     )
+
+
+def _within(first: date | None, last: date | None) -> str:
+    if first is None:
+        return ""
+    return f" on {first}" if first == last else f" between {first} and {last}"
 
 
 def _plural(count: int, word: str) -> str:

@@ -166,7 +166,7 @@ async def _undo(ctx: RunContext[CoachDeps], current: ProgramVersion, operations:
     if parent is None:
         raise ModelRetry("The version this one was made from is missing, so undo is not possible; tell the person.")
     catalog = _catalog()
-    diff = [f"back to version {parent.number}", *diff_drafts(current, parent, catalog)]
+    diff = [f"undo version {current.number}", *diff_drafts(current, parent, catalog)]
     shift = _volume_shift(current, parent, catalog)
     _await_approval(ctx, True, current, diff, shift, reason)
     restored = await ctx.deps.store.activate_program_version(ctx.deps.user_id, parent.id)
@@ -200,11 +200,10 @@ def _await_approval(
 def _edit_result(
     verb: str, current: ProgramVersion, previous: ProgramVersion, diff: list[str], shift: _VolumeShift, reason: str
 ) -> ProgramEdit:
-    changes = ", ".join(
-        f"{_muscle_label(m)} {_num(shift.before[m])} -> {_num(after)}" for m, after in shift.after.items()
-    )
-    summary = f'{verb} version {current.number} of "{current.name}": {"; ".join(diff)}.'
-    summary += f" Projected weekly sets: {changes}." if changes else ""
+    volume = ", ".join(f"{_muscle_label(m)} {_num(shift.before[m])} -> {_num(sets)}" for m, sets in shift.after.items())
+    changes = "; ".join(diff)
+    summary = f'{verb} version {current.number} of "{current.name}": {changes}.'
+    summary += f" Projected weekly sets: {volume}." if volume else ""
     summary += "".join(f" {warning}" for warning in shift.warnings)
     return ProgramEdit(
         version_id=current.id,
@@ -279,11 +278,14 @@ def _volume_shift(old: ProgramDraft, new: ProgramDraft, catalog: Catalog) -> _Vo
     after = _projected_volume(new, catalog, cycle if new.kind == "cyclic" else None)
     changed: list[Muscle] = [muscle for muscle in MUSCLES if before[muscle] != after[muscle]]
     warnings = [
-        f"{_muscle_label(m).capitalize()} would get {_num(after[m])} sets per week, above its MRV of {_num(landmarks_for(m).mrv)}."
-        for m in changed
-        if after[m] > before[m] and status(m, after[m]) == "above_mrv"
+        _mrv_warning(m, after[m]) for m in changed if after[m] > before[m] and status(m, after[m]) == "above_mrv"
     ]
     return _VolumeShift({m: before[m] for m in changed}, {m: after[m] for m in changed}, warnings)
+
+
+def _mrv_warning(muscle: Muscle, sets: float) -> str:
+    mrv = landmarks_for(muscle).mrv
+    return f"{_muscle_label(muscle).capitalize()} would get {_num(sets)} sets per week, above its MRV of {_num(mrv)}."
 
 
 def _muscle_label(muscle: Muscle) -> str:
