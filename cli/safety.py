@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli._common import console, fail
-from coach.safety import Category, screen
+
+if TYPE_CHECKING:
+    from coach.safety import Category
+
+def _screen(text: str) -> Any:
+    from coach.safety import screen
+
+    return screen(text)
+
 
 _STYLE: dict[Category, str] = {
     "allow": "green",
@@ -36,14 +44,14 @@ def safety(
         if text is not None:
             fail("give a message or --jsonl, not both")
         for record in _read_jsonl(jsonl):
-            result = screen(record["text"])
+            result = _screen(record["text"])
             out = {"id": record["id"]} if "id" in record else {}
             out |= {"category": result.category, "reason": result.reason}
             typer.echo(json.dumps(out, ensure_ascii=False))
         return
     if text is None:
         fail("give a message to screen, or --jsonl FILE (- for stdin)")
-    result = screen(text)
+    result = _screen(text)
     if json_out:
         typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return

@@ -80,7 +80,7 @@ def _sentence(part: ToolReturnPart) -> str:
     data = jsonable(part.content)
     topic = _TOPICS.get(part.tool_name, part.tool_name)
     if part.outcome == "retried":
-        return f"I couldn't do that as asked: {_retry_words(data)}"
+        return _retry_words(data)
     if part.outcome == "denied":
         return (
             "Okay, I left your program as it was."
@@ -94,14 +94,33 @@ def _sentence(part: ToolReturnPart) -> str:
     return f"Done: {topic}."
 
 
+# Retry prompts are written to the model ("call again with one", "tell the person"); the user reads ours.
+_TO_USER: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), words)
+    for pattern, words in (
+        (r";\s*call again with one\b", "; which one did you mean?"),
+        (r";?\s*ask (?:the person )?which exercise they mean\b", "; which exercise did you mean?"),
+        (r"[;,]\s*tell (?:them so|the person)\b", ""),
+        (r"\bthe person has\b", "you have"),
+        (r"\bthe person's\b", "your"),
+        (r"\bthe person\b", "you"),
+        (r"\?\.$", "?"),
+    )
+)
+
+
+def _plain(message: str) -> str:
+    for pattern, words in _TO_USER:
+        message = pattern.sub(words, message)
+    return message
+
+
 def _retry_words(data: Any) -> str:
     """A retry prompt in plain words: the tool's own message, or each validation error's field and message."""
     if isinstance(data, str):
-        return data
-    if isinstance(data, list):
-        problems = [_problem(error) for error in data if isinstance(error, dict)]
-        return "; ".join(p for p in problems if p) + "."
-    return "some details didn't fit."
+        return _plain(data)
+    problems = [_problem(error) for error in data if isinstance(error, dict)] if isinstance(data, list) else []
+    return f"I couldn't use those details: {'; '.join(p for p in problems if p) or 'some did not fit'}."
 
 
 def _problem(error: dict[str, Any]) -> str:
@@ -157,7 +176,8 @@ def _program(results: list[dict[str, Any]], asked: str) -> str:
 
 def _names(muscles: list[str]) -> str:
     named = [m for m in dict.fromkeys(muscles) if m] or ["that"]
-    return f"{', '.join(named)} {'is' if len(named) == 1 else 'are'}".capitalize()
+    singular = len(named) == 1 and not named[0].endswith("s")
+    return f"{', '.join(named)} {'is' if singular else 'are'}".capitalize()
 
 
 def _fast(results: list[dict[str, Any]], asked: str) -> str:
