@@ -112,7 +112,7 @@ _TO_USER: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 def _plain(message: str) -> str:
     for pattern, words in _TO_USER:
         message = pattern.sub(words, message)
-    return message
+    return message[:1].upper() + message[1:]
 
 
 def _retry_words(data: Any) -> str:
