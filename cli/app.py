@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import chat, db, exercises
+from cli import chat, data, db, exercises
 from cli.safety import safety
 
 app = typer.Typer(
@@ -21,6 +21,11 @@ app.add_typer(exercises.app, name="exercises")
 app.add_typer(chat.demo_app, name="demo")
 app.command("chat")(chat.chat)
 app.command("safety")(safety)
+app.add_typer(data.fast_app, name="fast")
+app.add_typer(data.log_app, name="log")
+app.add_typer(data.program_app, name="program")
+app.command("meals")(data.meals)
+app.command("volume")(data.volume)
 
 
 def main() -> None:

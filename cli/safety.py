@@ -14,6 +14,7 @@ from cli._common import console, fail
 if TYPE_CHECKING:
     from coach.safety import Category
 
+
 def _screen(text: str) -> Any:
     from coach.safety import screen
 

@@ -54,7 +54,8 @@ def _hours_ago(text: str) -> tuple[float | None, str]:
 MUSCLE_WORDS: tuple[tuple[str, tuple[Muscle, ...]], ...] = (
     (r"lower back|spinal erectors?|erectors?", ("spinal_erectors",)),
     (r"upper back|traps?|trapezius|rhomboids?", ("traps",)),
-    (r"lats?|latissimus|back(?![- ]?off)", ("lats",)),
+    # Not the "back" of "I'm back" or "come back", nor back-off sets.
+    (r"lats?|latissimus|(?<!i'm )(?<!am )(?<!get )(?<!got )(?<!come )(?<!came )back(?![- ]?off)", ("lats",)),
     (r"front delts?|front shoulders?|anterior delts?", ("front_delts",)),
     (r"side delts?|lateral delts?|middle delts?|side shoulders?", ("side_delts",)),
     (r"rear delts?|posterior delts?|rear shoulders?", ("rear_delts",)),

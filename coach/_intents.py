@@ -143,7 +143,7 @@ def recall_args(text: str) -> list[Args]:
 
 # --- program --------------------------------------------------------------------------------------
 
-_UNDO = re.compile(r"^(?:undo|revert|roll ?back|reverse)\b|\bundo\b", re.I)
+_UNDO = r"^(?:undo|revert|roll ?back)\b|\bundo\b"
 _LOGS = ("log_workout", "log_meal", "save_memory", "start_fast", "end_fast")
 ASK_UNDO_LOG = "I can only undo program changes; a logged set, meal, fast or note stays as it is for now."
 
@@ -286,7 +286,7 @@ def _no_args(ctx: Ctx) -> list[Args]:
 
 ACTIONS: tuple[Rule, ...] = (
     Rule("save_memory", "saving notes", _saves_memory, lambda ctx: memory_args(ctx.text)),
-    Rule("edit_program", "editing your program", _has(_UNDO.pattern), _undo),
+    Rule("edit_program", "editing your program", _has(_UNDO), _undo),
     Rule("edit_program", "editing your program", _is_edit, _edit),
     Rule("start_fast", "fasting", _starts_fast, lambda ctx: start_fast_args(ctx.text)),
     Rule("end_fast", "fasting", _ends_fast, lambda ctx: end_fast_args(ctx.text)),
@@ -302,7 +302,6 @@ QUERIES: tuple[Rule, ...] = (
     Rule("recall_memories", "what you've told me", _recalls, lambda ctx: recall_args(ctx.text)),
 )
 _GREETING = re.compile(r"^(?:hi|hello|hey|hiya|howdy|yo|good (?:morning|afternoon|evening)|thanks|thank you)\b", re.I)
-_FOLLOW_UP = re.compile(r"^(?:and|what about|how about|same for|also|ok(?:ay)?,? (?:and|what about))\b", re.I)
 
 
 def tool_for(ctx: Ctx) -> str | None:
@@ -372,18 +371,21 @@ def _run(rules: Sequence[Rule], ctx: Ctx, offered: frozenset[str]) -> Plan:
 def _carry_over(ctx: Ctx) -> tuple[Ctx, tuple[Rule, ...]]:
     """A follow-up ("and last week?", "what about back?") re-asks the last question with what it changes.
 
-    Only questions carry over: repeating an earlier log or edit would write it twice.
+    A follow-up must name a muscle or a period; the newest one named wins, so "what about back?" then
+    "and 3 weeks ago?" asks about back. Only questions carry over: repeating a log or edit writes it twice.
     """
-    if not (ctx.muscles or ctx.period or _FOLLOW_UP.match(ctx.text)):
+    muscles, period = ctx.muscles, ctx.period
+    if not (muscles or period):
         return ctx, ()
     for earlier in ctx.earlier:
         before = read(earlier, ctx.today)
         if any(rule.applies(before) for rule in ACTIONS):
             return ctx, ()
         rules = tuple(rule for rule in QUERIES if rule.applies(before))
-        if ctx.muscles and rules and all(rule.tool != "get_volume_by_muscle" for rule in rules):
+        if not rules:
+            muscles, period = muscles or before.muscles, period or before.period
+            continue
+        if muscles and all(rule.tool != "get_volume_by_muscle" for rule in rules):
             return ctx, ()
-        if rules:
-            merged = replace(before, muscles=ctx.muscles or before.muscles, period=ctx.period or before.period)
-            return merged, rules
+        return replace(before, muscles=muscles or before.muscles, period=period or before.period), rules
     return ctx, ()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from stores.base import Store
@@ -63,7 +65,10 @@ MEMORIES: list[tuple[str, MemoryKind]] = [
     ("Does not enjoy running; prefers cycling for cardio", "preference"),
 ]
 
-ACTIVE_FAST_HOURS = 14.5
+FAST_START_HOUR = 20
+VECTORS_PATH = Path(__file__).parent / "data" / "demo_memories.npy"
+"""The MiniLM embeddings of MEMORIES, shipped so that seeding the demo does not load the model
+(a test checks them against the live embedder)."""
 
 
 def demo_program() -> ProgramDraft:
@@ -143,15 +148,30 @@ async def _seed_meals(store: Store, now: datetime, fast_start: datetime, rng: ra
 
 async def _seed_fasts(store: Store, now: datetime, rng: random.Random) -> datetime:
     today = now.astimezone(DEMO_USER.zone).date()
-    for back in range(20, 1, -3):
+    for back in range(21, 2, -3):
         started = _local(today - timedelta(days=back), 20, DEMO_USER.zone)
         hours = round(rng.uniform(15, 17.5), 1)
         fast = FastIn(protocol="16:8", target_hours=16, started_at=started, ended_at=started + timedelta(hours=hours),
                       state="completed" if hours >= 16 else "abandoned")  # fmt: skip
         await store.start_fast(DEMO_USER.id, fast)
-    fast_start = now - timedelta(hours=ACTIVE_FAST_HOURS)
+    fast_start = _local(today, FAST_START_HOUR, DEMO_USER.zone)
+    while fast_start > now - timedelta(hours=1):  # the latest evening start, at least an hour ago
+        fast_start -= timedelta(days=1)
     await store.start_fast(DEMO_USER.id, FastIn(protocol="16:8", target_hours=16, started_at=fast_start))
     return fast_start
+
+
+async def memory_vectors(embedder: TextEmbedder) -> Any:
+    """The demo memories' embeddings: the shipped ones when they fit this embedder, else computed."""
+    import numpy as np
+
+    from coach.embedder import MiniLMEmbedder
+
+    if isinstance(embedder, MiniLMEmbedder) and VECTORS_PATH.exists():
+        vectors = np.load(VECTORS_PATH)
+        if vectors.shape == (len(MEMORIES), embedder.dim):
+            return vectors.astype(np.float32)
+    return await embedder.embed([text for text, _ in MEMORIES])
 
 
 async def seed_demo(store: Store, embedder: TextEmbedder, now: datetime, *, reset: bool = False) -> bool:
@@ -166,7 +186,7 @@ async def seed_demo(store: Store, embedder: TextEmbedder, now: datetime, *, rese
     await _seed_training(store, now, rng)
     fast_start = await _seed_fasts(store, now, rng)
     await _seed_meals(store, now, fast_start, rng)
-    vectors = await embedder.embed([text for text, _ in MEMORIES])
+    vectors = await memory_vectors(embedder)
     for back, ((text, kind), vector) in enumerate(zip(MEMORIES, vectors, strict=True)):
         memory = MemoryIn(text=text, kind=kind, created_at=now - timedelta(days=30 - back * 7))
         await store.remember(DEMO_USER.id, memory, vector)

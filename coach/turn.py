@@ -279,7 +279,8 @@ async def _persist(
 def _cost(messages: Sequence[ModelMessage]) -> Decimal | None:
     total: Decimal | None = None
     for message in messages:
-        if isinstance(message, ModelResponse) and message.usage.total_tokens:
+        # The offline model has no price; skipping it also avoids loading the price tables.
+        if isinstance(message, ModelResponse) and message.usage.total_tokens and message.provider_name != "offline":
             try:
                 price = message.cost().total_price
             except (LookupError, ValueError):  # an unpriced model (the offline one) has no cost

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Protocol, runtime_checkable
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
 
 from stores.records import (
     Conversation,
@@ -38,7 +35,13 @@ from stores.records import (
     User,
 )
 
-Vector = npt.NDArray[np.float32]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Vector: TypeAlias = npt.NDArray[np.float32]
+else:
+    Vector = "numpy.ndarray"  # numpy loads only when vectors are used, keeping plain commands fast
 
 
 class StoreError(Exception):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -47,6 +46,8 @@ class Embedding(TypeDecorator[Any]):
         return dialect.type_descriptor(sa.LargeBinary())
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        import numpy as np
+
         if value is None:
             return None
         array = np.asarray(value, dtype=np.float32)
@@ -55,6 +56,8 @@ class Embedding(TypeDecorator[Any]):
         return array if dialect.name == "postgresql" else array.tobytes()
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        import numpy as np
+
         if value is None:
             return None
         if isinstance(value, bytes | bytearray | memoryview):

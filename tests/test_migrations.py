@@ -85,3 +85,7 @@ async def test_postgres_store_refuses_an_old_schema(fresh_postgres_url: str) -> 
     with pytest.raises(StoreError, match="coach db upgrade"):
         async with open_store(fresh_postgres_url):
             pass
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    assert migrate.head() == migrate.script_head()
