@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_ai import Agent, FunctionToolset, ModelMessage, ModelRequest, ModelResponse, TextPart, ToolCallPart
 from pydantic_ai.messages import ToolReturnPart
-from pydantic_ai.models.function import AgentInfo, FunctionModel
+from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
 from coach.embedder import HashEmbedder
 from stores.base import Store
@@ -49,3 +50,20 @@ async def call_tool(
 def parameters_schema(toolset: FunctionToolset[CoachDeps], name: str) -> dict[str, Any]:
     """The JSON schema of a tool's parameters, as the model sees it."""
     return toolset.tools[name].tool_def.parameters_json_schema
+
+
+def function_model(fn: Callable[[list[ModelMessage], AgentInfo], ModelResponse]) -> FunctionModel:
+    """A FunctionModel that also streams (turns run streamed): text parts as one delta, tool calls whole."""
+
+    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str | DeltaToolCalls]:
+        response = fn(messages, info)
+        for index, part in enumerate(response.parts):
+            if isinstance(part, TextPart):
+                yield part.content
+            elif isinstance(part, ToolCallPart):
+                call = DeltaToolCall(
+                    name=part.tool_name, json_args=part.args_as_json_str(), tool_call_id=part.tool_call_id
+                )
+                yield {index: call}
+
+    return FunctionModel(fn, stream_function=stream)
