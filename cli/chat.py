@@ -36,14 +36,18 @@ class Session:
 @asynccontextmanager
 async def session(db: str | None, user_id: str, model: str | None, demo: bool) -> AsyncGenerator[Session]:
     """Open the store, make sure the user exists (seeding the demo), and build the turn context."""
+    from coach import telemetry
     from coach.embedder import default_embedder
     from coach.models import build_model
     from coach.turn import TurnContext
-    from stores import open_store
+    from stores import SqlStore, open_store
     from stores.records import User
 
+    telemetry.configure("spotter-cli")
     now = datetime.now(UTC)
     async with open_store(database_url(db)) as store:
+        if isinstance(store, SqlStore):
+            telemetry.instrument_engine(store.engine)
         if demo:
             from coach.demo import DEMO_USER, seed_demo
 

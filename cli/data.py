@@ -42,24 +42,12 @@ async def _deps(db: str | None, user_id: str) -> AsyncGenerator[CoachDeps]:
 
 async def call_tool(deps: CoachDeps, name: str, args: dict[str, Any], *, approved: bool = False) -> Any:
     """Validate the arguments against the tool's schema and call it, as the agent would."""
-    from pydantic_ai import ModelRetry, RunContext
-    from pydantic_ai.usage import RunUsage
+    from coach import direct
 
-    from coach.offline import OfflineModel
-
-    tools = {name: tool for module in _modules() for name, tool in module.toolset.tools.items()}
-    schema = tools[name].function_schema
-    ctx = RunContext(deps=deps, model=OfflineModel(), usage=RunUsage(), tool_name=name, tool_call_approved=approved)
     try:
-        return await schema.call(schema.validator.validate_python(args), ctx)
-    except ModelRetry as exc:
+        return await direct.call_tool(deps, name, args, approved=approved)
+    except direct.ToolRefused as exc:
         fail(exc.message)
-
-
-def _modules() -> tuple[Any, ...]:
-    from tools import fasting, meals, memory, program, volume
-
-    return (fasting, meals, memory, program, volume)
 
 
 def _tool_command(name: str, args: Callable[[], dict[str, Any]], db: str | None, user: str) -> Any:

@@ -33,7 +33,7 @@ from pydantic_ai import (
 from pydantic_ai.models import Model
 from pydantic_ai.usage import UsageLimits
 
-from coach import safety
+from coach import safety, telemetry
 from coach.agent import coach_agent
 from stores.base import Store
 from stores.records import Conversation, MessageIn, UsageIn, User
@@ -145,8 +145,19 @@ async def run_turn(
 ) -> TurnResult:
     """Run one turn: a new message (`text`), or the user's answers to pending approvals (`approvals`)."""
     conversation_id = conversation_id or uuid.uuid4().hex
+    with telemetry.turn_span(ctx.user.id, conversation_id, text) as turn:
+        result = await _turn(ctx, text, conversation_id, approvals)
+        turn.finish(result)
+    return result
+
+
+async def _turn(
+    ctx: TurnContext, text: str | None, conversation_id: str, approvals: dict[str, bool] | None
+) -> TurnResult:
     conversation = await ctx.store.conversation(ctx.user.id, conversation_id)
-    screen = safety.screen(text) if text else safety.Screen(category="allow", reason="approval answer")
+    with telemetry.span("safety screen") as screening:
+        screen = safety.screen(text) if text else safety.Screen(category="allow", reason="approval answer")
+        screening.set_attribute("coach.safety.category", screen.category)
     await _emit(ctx, "safety", screen.model_dump())
     if text:
         # Stored before any model is called, so a failure further on loses nothing.

@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from stores import exercises as library
 from stores import schema as t
+from stores._pages import PageQueries
 from stores.base import ConflictError, NotFoundError, UnknownExerciseError, Vector
+from stores.nutrition import totals_by_day
 from stores.records import (
     Conversation,
     ConversationMode,
@@ -48,7 +49,6 @@ from stores.records import (
 R = TypeVar("R", bound=BaseModel)
 
 
-_TOTALS = ("kcal", "protein_g", "carbs_g", "fat_g", "fiber_g")
 _INTERNAL = frozenset({"user_id", "search_text", "embedding"})
 
 
@@ -66,7 +66,7 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
     return int(key[0])
 
 
-class SqlStore:
+class SqlStore(PageQueries):
     """Store methods in portable SQL; see `stores.base.Store` for the contract."""
 
     dialect_name: ClassVar[str] = ""
@@ -91,6 +91,14 @@ class SqlStore:
     ) -> list[tuple[int, float]]:
         """(memory id, cosine similarity) of the user's nearest memories, best first."""
         raise NotImplementedError
+
+    def _insert_ignore(self, table: sa.Table) -> Any:
+        """An INSERT that skips rows clashing with an existing key (the dialects spell it differently)."""
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table).on_conflict_do_nothing()
 
     @asynccontextmanager
     async def _tx(self, user_id: str | None = None) -> AsyncGenerator[AsyncConnection]:
@@ -269,15 +277,7 @@ class SqlStore:
         zone = ZoneInfo(user.timezone if user else "UTC")
         start = datetime.combine(first, time(), zone)
         end = datetime.combine(last + timedelta(days=1), time(), zone)
-        days = {first + timedelta(days=i): [0, 0.0, 0.0, 0.0, 0.0, 0.0] for i in range((last - first).days + 1)}
-        for meal in await self.meals_between(user_id, start, end):
-            totals = days[meal.eaten_at.astimezone(zone).date()]
-            for i, value in enumerate((1, meal.kcal, meal.protein_g, meal.carbs_g, meal.fat_g, meal.fiber_g)):
-                totals[i] += value
-        return [
-            DayTotals(day=d, meals=int(v[0]), **dict(zip(_TOTALS, (round(x, 1) for x in v[1:]), strict=True)))
-            for d, v in days.items()
-        ]
+        return totals_by_day(await self.meals_between(user_id, start, end), first, last, zone)
 
     # ---- program
 
@@ -397,26 +397,25 @@ class SqlStore:
         c = t.conversations
         now = datetime.now(UTC)
         async with self._tx(user_id) as conn:
-            owner = (await conn.execute(sa.select(c.c.user_id).where(c.c.id == conversation_id))).scalar()
-            if owner is None:
-                title = next((m.text for m in messages if m.role == "user"), "Conversation")[:120] or "Conversation"
-                values = {"id": conversation_id, "user_id": user_id, "title": title, "mode": "normal"}
-                try:
-                    async with conn.begin_nested():
-                        await conn.execute(c.insert().values(**values, created_at=now, updated_at=now))
-                except IntegrityError as exc:  # another user's id, hidden by row-level security
-                    raise NotFoundError(f"no conversation {conversation_id!r}") from exc
-            elif owner != user_id:
-                raise NotFoundError(f"no conversation {conversation_id!r}")
-            else:
-                await conn.execute(c.update().where(c.c.id == conversation_id).values(updated_at=now))
+            title = next((m.text for m in messages if m.role == "user"), "")[:120] or "Conversation"
+            values = {"id": conversation_id, "user_id": user_id, "title": title, "mode": "normal"}
+            insert = self._insert_ignore(c).values(**values, created_at=now, updated_at=now)
+            if (await conn.execute(insert)).rowcount == 0:
+                # The id exists: touch it if it is this user's; another user's is reported as missing.
+                touch = c.update().where(c.c.id == conversation_id, c.c.user_id == user_id).values(updated_at=now)
+                if (await conn.execute(touch)).rowcount == 0:
+                    raise NotFoundError(f"no conversation {conversation_id!r}")
             stored: list[StoredMessage] = []
-            for message in messages:
-                values = message.model_dump() | {"user_id": user_id, "conversation_id": conversation_id}
-                message_id = _new_id(await conn.execute(t.messages.insert().values(**values)))
-                stored.append(StoredMessage(id=message_id, **message.model_dump()))
-            for record in usage:
-                await conn.execute(t.usage.insert().values(user_id=user_id, **record.model_dump()))
+            if messages:
+                rows = [m.model_dump() | {"user_id": user_id, "conversation_id": conversation_id} for m in messages]
+                ids = (
+                    await conn.execute(
+                        t.messages.insert().returning(t.messages.c.id, sort_by_parameter_order=True), rows
+                    )
+                ).scalars()
+                stored = [StoredMessage(id=i, **m.model_dump()) for i, m in zip(ids, messages, strict=True)]
+            if usage:
+                await conn.execute(t.usage.insert(), [{"user_id": user_id, **u.model_dump()} for u in usage])
             return stored
 
     async def conversation(self, user_id: str, conversation_id: str) -> Conversation | None:

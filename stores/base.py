@@ -211,3 +211,28 @@ class Store(Protocol):
     async def usage_between(self, user_id: str, start: datetime, end: datetime) -> list[UsageRecord]:
         """Usage records in [start, end), oldest first."""
         ...
+
+    async def count_usage(self, user_id: str, start: datetime, end: datetime) -> int:
+        """How many usage records (turns that reached a model) the user has in [start, end)."""
+        ...
+
+    async def user_message_times(self, user_id: str, since: datetime) -> list[datetime]:
+        """When the user's own messages since `since` were written, oldest first."""
+        ...
+
+    # pages (newest first) with the total count, for the API
+    async def list_fasts(self, user_id: str, limit: int = 20, offset: int = 0) -> tuple[list[Fast], int]:
+        """A page of the user's fasts, latest start first, and the total count."""
+        ...
+
+    async def list_sets(self, user_id: str, limit: int = 20, offset: int = 0) -> tuple[list[LoggedSet], int]:
+        """A page of the user's logged sets, latest first, and the total count."""
+        ...
+
+    async def list_meals(self, user_id: str, limit: int = 20, offset: int = 0) -> tuple[list[Meal], int]:
+        """A page of the user's meals, latest first, and the total count."""
+        ...
+
+    async def list_memories(self, user_id: str, limit: int = 20, offset: int = 0) -> tuple[list[Memory], int]:
+        """A page of the user's memories, newest first, and the total count."""
+        ...

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 from pydantic_ai import FunctionToolset, ModelRetry, RunContext
 
+from stores.nutrition import totals_by_day
 from stores.records import DayTotals, Goals, Meal, MealIn, MealType
 from tools.deps import CoachDeps, ToolResult
 from tools.periods import days_window
@@ -124,11 +125,14 @@ async def get_meal_history(
     if query is not None and not ranged:
         matching = await _search(deps, query, None, None)
         return _history(deps, None, None, [], [], query, matching)
-    totals = await deps.store.daily_totals(deps.user_id, first, last)
     meals: list[Meal] = []
     if (last - first).days + 1 <= MAX_MEAL_DAYS:
+        # One query serves both the meal list and the day totals.
         window = days_window(first, last, deps.user.zone)
         meals = await deps.store.meals_between(deps.user_id, window.start, window.end)
+        totals = totals_by_day(meals, first, last, deps.user.zone)
+    else:
+        totals = await deps.store.daily_totals(deps.user_id, first, last)
     matching = None if query is None else await _search(deps, query, first, last)
     days = [_day_row(day, _goals(deps)) for day in totals]
     return _history(deps, first, last, days, meals, query, matching)
