@@ -27,8 +27,9 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
-from coach._safety_rules import RULES, Category, Rule, normalise, sentence_bounds
-from coach._safety_rules import fast_hours as _fast_hours
+from coach._safety_numbers import fast_hours as _fast_hours
+from coach._safety_rules import RULES, Category, Rule
+from coach._safety_text import normalise, sentence_bounds
 
 __all__ = [
     "FIXED_REPLIES",
