@@ -26,8 +26,17 @@ class Settings(BaseSettings):
     trace_content: bool = Field(default=False, description="Record message text in traces.")
 
     def resolved_database_url(self) -> str:
-        """The database URL to open."""
-        return self.database_url or f"sqlite+aiosqlite:///{default_data_dir() / 'coach.db'}"
+        """The database URL to open, on an async driver.
+
+        `COACH_DATABASE_URL`, else `DATABASE_URL` (what Fly.io and Heroku set, in the `postgres://` form), else a
+        SQLite file in the data dir.
+        """
+        from stores import normalise_url
+
+        url = self.database_url or os.environ.get("DATABASE_URL", "")
+        if not url:
+            return f"sqlite+aiosqlite:///{default_data_dir() / 'coach.db'}"
+        return normalise_url(url)
 
 
 @lru_cache(maxsize=1)

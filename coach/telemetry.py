@@ -16,7 +16,7 @@ import hmac
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -132,14 +132,17 @@ class _RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"x-request-id"]
+        incoming = next((v for k, v in scope["headers"] if k.lower() == b"x-request-id"), b"").decode("latin-1")
         rid = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        # Rewritten so that any other request-id layer, before or after this one, settles on the same id.
+        scope["headers"] = [*headers, (b"x-request-id", rid.encode())]
         trace.get_current_span().set_attribute("coach.request_id", rid)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-request-id"]
-                message["headers"] = [*headers, (b"x-request-id", rid.encode())]
+                sent = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-request-id"]
+                message["headers"] = [*sent, (b"x-request-id", rid.encode())]
             await send(message)
 
         token = request_id.set(rid)
@@ -172,7 +175,7 @@ def hash_user(user_id: str) -> str:
 
 
 @contextmanager
-def span(name: str, **attributes: str | int | float | bool) -> Iterator[Span]:
+def span(name: str, **attributes: str | int | float | bool) -> Generator[Span]:
     """A child span of the current one."""
     with _tracer.start_as_current_span(name, attributes=attributes) as current:
         yield current
@@ -232,7 +235,7 @@ class TurnSpan:
 @contextmanager
 def turn_span(
     user_id: str, conversation_id: str, text: str | None = None, *, request: str | None = None
-) -> Iterator[TurnSpan]:
+) -> Generator[TurnSpan]:
     """The root span of one turn (`coach turn`): hashed user, conversation, request id, and the message if allowed.
 
     Token counts sit under `coach.usage.*`, not `gen_ai.usage.*`, so backends that add up GenAI usage do not count

@@ -208,6 +208,7 @@ async def _run_agent(
         deps=deps,
         model=ctx.model,
         deferred_tool_results=results,
+        conversation_id=deps.conversation_id,
         usage_limits=UsageLimits(request_limit=8, tool_calls_limit=12),
     ) as events:
         async for event in events:

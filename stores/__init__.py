@@ -23,10 +23,23 @@ def normalise_url(url: str) -> str:
     """Map the URL forms people paste onto the async drivers (`postgres://` -> `postgresql+asyncpg://`)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url.removeprefix(prefix)
+            return _asyncpg_ssl("postgresql+asyncpg://" + url.removeprefix(prefix))
+    if url.startswith("postgresql+asyncpg://"):
+        return _asyncpg_ssl(url)
     if url.startswith("sqlite:///"):
         return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
     return url
+
+
+def _asyncpg_ssl(url: str) -> str:
+    """Rename libpq's `sslmode` (hosted URLs carry `?sslmode=disable`) to asyncpg's `ssl` (same values)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "sslmode" not in parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    return urlunsplit(parts._replace(query=urlencode([("ssl" if k == "sslmode" else k, v) for k, v in pairs])))
 
 
 def sqlite_path(url: str) -> str | None:

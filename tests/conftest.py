@@ -25,7 +25,15 @@ def anyio_backend() -> str:
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("COACH_DATABASE_URL", raising=False)
+    for name in (
+        "COACH_DATABASE_URL",
+        "DATABASE_URL",
+        "LOGFIRE_TOKEN",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "COACH_TRACE_CONTENT",
+    ):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("COACH_MODEL", raising=False)
 

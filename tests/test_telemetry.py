@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from fastapi import FastAPI
@@ -156,9 +156,7 @@ async def test_a_turn_is_one_trace(capfire_traced: CaptureLogfire, demo_store: S
 
 
 @pytest.mark.anyio
-async def test_sql_spans_sit_under_the_turn_and_the_tool(
-    capfire_traced: CaptureLogfire, demo_store: SqlStore
-) -> None:
+async def test_sql_spans_sit_under_the_turn_and_the_tool(capfire_traced: CaptureLogfire, demo_store: SqlStore) -> None:
     await _turn(demo_store, capfire_traced)
     spans = _spans(capfire_traced)
     by_id = {s["context"]["span_id"]: s for s in spans}
@@ -206,9 +204,7 @@ async def test_message_text_is_recorded_with_trace_content(
 
 
 @pytest.mark.anyio
-async def test_an_emergency_turn_never_reaches_the_agent(
-    capfire_traced: CaptureLogfire, demo_store: SqlStore
-) -> None:
+async def test_an_emergency_turn_never_reaches_the_agent(capfire_traced: CaptureLogfire, demo_store: SqlStore) -> None:
     await _turn(demo_store, capfire_traced, "I have crushing chest pain and can't breathe right now")
     assert _tree(_spans(capfire_traced)) == snapshot(
         [
@@ -291,7 +287,7 @@ def test_api_spans_carry_the_request_id_and_not_the_body(capfire_traced: Capture
 
 
 class _Collector(BaseHTTPRequestHandler):
-    received: list[tuple[str, bytes]] = []
+    received: ClassVar[list[tuple[str, bytes]]]
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length", 0)))
@@ -347,3 +343,22 @@ def test_otlp_endpoint_replaces_logfire(monkeypatch: pytest.MonkeyPatch) -> None
     assert telemetry.otlp_endpoint() == "http://collector:4318"
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://traces:4318/v1/traces")
     assert telemetry.otlp_endpoint() == "http://traces:4318/v1/traces"
+
+
+def test_configure_runs_once_and_prefers_the_otlp_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(telemetry.logfire, "configure", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(telemetry, "instrument", lambda: None)
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", raising=False)
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+
+    monkeypatch.setattr(telemetry, "_state", telemetry._State())  # pyright: ignore[reportPrivateUsage]
+    telemetry.configure("spotter-cli")
+    telemetry.configure("spotter-cli")
+    monkeypatch.setattr(telemetry, "_state", telemetry._State())  # pyright: ignore[reportPrivateUsage]
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")
+    telemetry.configure("spotter-api", console=True)
+    assert calls == [
+        {"send_to_logfire": "if-token-present", "service_name": "spotter-cli", "console": False},
+        {"send_to_logfire": False, "service_name": "spotter-api", "console": None},
+    ]
