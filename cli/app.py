@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from cli import chat, data, db, exercises
+from cli import api, chat, data, db, exercises
+from cli.evals import eval_command
 from cli.safety import safety
 
 app = typer.Typer(
@@ -26,6 +27,9 @@ app.add_typer(data.log_app, name="log")
 app.add_typer(data.program_app, name="program")
 app.command("meals")(data.meals)
 app.command("volume")(data.volume)
+for command in (api.serve, api.token, api.openapi):
+    app.command()(command)
+app.command("eval")(eval_command)
 
 
 def main() -> None:

@@ -248,7 +248,7 @@ RULES: tuple[Rule, ...] = (
         "self_harm",
         _matches(
             r"\b(?:want|wanted|wanting|going|plan\w*|try\w*|tried|urges?|need|thinking\s+(?:about|of)|thought\s+about|"
-            r"thoughts\s+of|think\s+about|tempted|might|about)\s+(?:to\s+)?(?:hurt|harm|cut|burn)\w*\s+myself\b",
+            r"thoughts\s+of|think\s+about|tempted|might|about|feel\w*\s+like)\s+(?:to\s+)?(?:hurt|harm|cut|burn)\w*\s+myself\b",
             r"\b(?:been|keep|kept|started|start)\s+(?:\w+\s+)?(?:cutting|hurting|harming|burning)\s+myself\b",
             r"\b(?:cut|hurt|harm|burn|burned|burnt)\s+myself\s+(?:on\s+purpose|again|deliberately|intentionally|"
             r"to\s+cope|when|with\s+(?:a\s+)?(?:cigarettes?|lighter|razor|blade|knife))",
@@ -264,7 +264,7 @@ RULES: tuple[Rule, ...] = (
         "ending_life",
         "self_harm",
         _matches(
-            r"\b(?:end|ending|take|taking)\s+(?:my\s+(?:own\s+)?life|it\s+all)\b",
+            r"\b(?:end|ending|take|taking)\s+(?:(?:my|his|her|their)\s+(?:own\s+)?li(?:fe|ves)|it\s+all)\b",
             r"\bwant\s+(?:it\s+all|everything|it)\s+to\s+end\b",
             r"\b(?:going\s+to|want\s+to|plan\w*\s+to|ready\s+to|about\s+to|decided\s+to)\s+end\s+it\b"
             r"(?!\s+(?:here|there|with|on|after|early|today|for|at))",

@@ -40,6 +40,11 @@ MODEL_NAME = "spotter-offline-1"
 SYSTEM = "offline"
 CHARS_PER_TOKEN = 4
 _TODAY = re.compile(r"Today is (\d{4}-\d{2}-\d{2})")
+_MEDICAL = "general information only"
+MEDICAL_REFERRAL = (
+    "Because this touches on a health condition or medicine, please check with your doctor or another "
+    "qualified health professional before changing your training, eating or fasting."
+)
 
 
 def decide(messages: Sequence[ModelMessage], params: ModelRequestParameters) -> list[ModelResponsePart]:
@@ -57,14 +62,28 @@ def decide(messages: Sequence[ModelMessage], params: ModelRequestParameters) -> 
     returns = _tool_returns(messages[-1]) if messages else []
     if returns:
         # Tools have answered (or a deferred approval was resolved): reply once, never call again.
-        return [TextPart(after_tools(returns, decision, latest))]
+        return [TextPart(_with_caution(after_tools(returns, decision, latest), messages))]
     if decision.calls:
         turn = sum(isinstance(message, ModelResponse) for message in messages)
         return [
             ToolCallPart(call.tool, call.args, tool_call_id=f"offline-{turn}-{i}")
             for i, call in enumerate(decision.calls)
         ]
-    return [TextPart(without_tools(decision))]
+    return [TextPart(_with_caution(without_tools(decision), messages))]
+
+
+def _with_caution(reply: str, messages: Sequence[ModelMessage]) -> str:
+    """Follow the medical instruction the agent adds: this model cannot answer the condition, so it refers."""
+    if not any(_MEDICAL in text for text in _instructions(messages)):
+        return reply
+    return f"{reply}\n\n{MEDICAL_REFERRAL}"
+
+
+def _instructions(messages: Sequence[ModelMessage]) -> Iterator[str]:
+    for message in reversed(messages):
+        if isinstance(message, ModelRequest):
+            yield message.instructions or ""
+            return
 
 
 def user_prompts(messages: Sequence[ModelMessage]) -> list[str]:

@@ -165,25 +165,37 @@ def _print_analysis(dataset: str, analysis: dict[str, Any], console: Console) ->
         console.print(table)
 
 
-def compare(before: RunReport, after: RunReport) -> list[Change]:
-    """Cases that changed between two reports: flipped, added or removed (by dataset and case name)."""
-    old = {(d.name, c.name): c for d in before.datasets for c in d.cases}
-    new = {(d.name, c.name): c for d in after.datasets for c in d.cases}
-    changes: list[Change] = []
-    for key in sorted(old.keys() | new.keys()):
-        was, now = _state(old.get(key)), _state(new.get(key))
-        if was != now:
-            changes.append(Change(dataset=key[0], case=key[1], before=was, after=now))
-    return changes
+def compare(before: RunReport, after: RunReport) -> tuple[list[Change], int]:
+    """Cases run now whose result differs from a saved report, and how many saved cases were not run now.
+
+    Repeated runs of a case (`name [2/3]`) count together: `pass`, `fail`, or e.g. `2/3 passed`.
+    """
+    old, new = _states(before), _states(after)
+    changes = [
+        Change(dataset=key[0], case=key[1], before=old.get(key, "absent"), after=state)
+        for key, state in sorted(new.items())
+        if old.get(key, "absent") != state
+    ]
+    return changes, len(old.keys() - new.keys())
 
 
-def _state(case: CaseResult | None) -> str:
-    return "absent" if case is None else "pass" if case.passed else "fail"
+def _states(report: RunReport) -> dict[tuple[str, str], str]:
+    runs: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for dataset in report.datasets:
+        for case in dataset.cases:
+            runs[(dataset.name, re.sub(r" \[\d+/\d+\]$", "", case.name))].append(case.passed)
+    return {key: _state(passed) for key, passed in runs.items()}
+
+
+def _state(passed: list[bool]) -> str:
+    if all(passed):
+        return "pass"
+    return f"{sum(passed)}/{len(passed)} passed" if any(passed) else "fail"
 
 
 def print_changes(before: RunReport, after: RunReport, source: Path, console: Console) -> None:
     """What changed since a saved report, and which datasets' files differ."""
-    changes = compare(before, after)
+    changes, not_run = compare(before, after)
     edited = [
         d.name
         for d in after.datasets
@@ -194,6 +206,8 @@ def print_changes(before: RunReport, after: RunReport, source: Path, console: Co
         f"since {source} ({before.model}, {before.created_at:%Y-%m-%d %H:%M}): pass rate "
         f"{before.pass_rate:.1%} -> {after.pass_rate:.1%}"
         + (f"; dataset files changed: {', '.join(edited)}" if edited else "")
+        + (f"; {not_run} saved cases not run this time" if not_run else ""),
+        highlight=False,
     )
     if not changes:
         console.print("no case changed")

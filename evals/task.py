@@ -7,7 +7,7 @@ second; copying a file takes a millisecond), so cases never see each other's wri
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -100,10 +100,10 @@ class ToolCallOut(BaseModel):
 
 
 class ToolResultOut(BaseModel):
-    """What a tool returned: `success`, `retried` (the model was asked to fix its call) or `denied`."""
+    """What a tool returned: `success`, `retried` (the model was asked to fix its call), `denied`, ..."""
 
     name: str
-    outcome: str
+    outcome: Literal["success", "failed", "denied", "interrupted", "retried"]
     content: Any
 
 
@@ -181,9 +181,16 @@ class Templates:
 
     folder: Path
     embedders: dict[EmbedderName, TextEmbedder]
-    _built: dict[tuple[str, str, datetime], Path] = field(default_factory=dict[tuple[str, str, datetime], Path])
+    _built: dict[tuple[str, str, datetime], Path] = field(
+        default_factory=dict[tuple[str, str, datetime], Path], init=False
+    )
     # Opening a new file runs Alembic, whose global state is not safe to share between concurrent upgrades.
-    _lock: anyio.Lock = field(default_factory=anyio.Lock)
+    _lock: anyio.Lock = field(default_factory=anyio.Lock, init=False)
+
+    async def prepare(self, conversations: Iterable[Conversation]) -> None:
+        """Build the templates these conversations need before they run, so case durations leave seeding out."""
+        for conversation in conversations:
+            await self._template(conversation.fixture, conversation.now)
 
     async def copy(self, fixture: Fixture, now: datetime, target: Path) -> None:
         """Copy the fixture's template to `target`, building the template first if needed."""
@@ -210,7 +217,7 @@ class CoachTask:
 
     model: Model
     templates: Templates
-    _cases: int = 0
+    _cases: int = field(default=0, init=False)
 
     async def __call__(self, inputs: Conversation) -> CoachOutput:
         self._cases += 1
@@ -222,8 +229,7 @@ class CoachTask:
                 await _add_extras(store, inputs.fixture, embedder, inputs.now)
                 return await self._converse(store, embedder, inputs)
         finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            _remove(path)
 
     async def _converse(self, store: Store, embedder: TextEmbedder, inputs: Conversation) -> CoachOutput:
         user = await store.user(DEMO_USER.id)
@@ -249,6 +255,11 @@ class CoachTask:
 
 def _url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 async def _add_extras(store: Store, fixture: Fixture, embedder: TextEmbedder, now: datetime) -> None:

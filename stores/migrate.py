@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Alembic's `command.upgrade` runs env.py through module-level state: one migration at a time per process.
+_LOCK = threading.Lock()
 HEAD = "0001"
 """The newest revision; a test keeps it equal to the migration scripts' head. Knowing it without
 importing Alembic lets an up-to-date database open without loading Alembic at all."""
@@ -58,5 +61,9 @@ async def upgrade(engine: AsyncEngine) -> tuple[str | None, str]:
         if before != head():
             from alembic import command
 
-            await conn.run_sync(lambda sync: command.upgrade(_config(sync), "head"))
+            def run(sync: Connection) -> None:
+                with _LOCK:
+                    command.upgrade(_config(sync), "head")
+
+            await conn.run_sync(run)
         return before, head()

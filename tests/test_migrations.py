@@ -89,3 +89,13 @@ async def test_postgres_store_refuses_an_old_schema(fresh_postgres_url: str) -> 
 
 def test_head_constant_matches_the_migration_scripts() -> None:
     assert migrate.head() == migrate.script_head()
+
+
+@pytest.mark.anyio
+async def test_fresh_stores_can_open_concurrently(tmp_path: Path) -> None:
+    async def open_one(name: str) -> bool:
+        async with open_store(f"sqlite+aiosqlite:///{tmp_path / name}") as store:
+            return await store.exercise("bench-press") is not None
+
+    results = await asyncio.gather(*(open_one(f"c{i}.db") for i in range(4)))
+    assert results == [True, True, True, True]

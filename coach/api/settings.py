@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from coach.settings import Settings
@@ -17,13 +17,8 @@ class ConfigError(ValueError):
 class ApiSettings(Settings):
     """What the chat API reads from the environment."""
 
-    model_config = SettingsConfigDict(env_prefix="COACH_", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_prefix="COACH_", extra="ignore")
 
-    database_url: str = Field(
-        default="",
-        validation_alias=AliasChoices("COACH_DATABASE_URL", "DATABASE_URL", "database_url"),
-        description="Database URL (`COACH_DATABASE_URL`, else `DATABASE_URL` as Fly sets it).",
-    )
     jwt_secret: SecretStr = Field(default=SecretStr(""), description="HS256 signing secret, at least 32 bytes.")
     jwks_url: str = Field(default="", description="JWKS URL of a hosted identity provider (RS256/ES256 tokens).")
     jwks_cache_seconds: int = Field(default=300, ge=1, description="How long fetched JWKS keys are kept.")

@@ -1,0 +1,242 @@
+"""Chat: one coaching turn as JSON or as server-sent events, and answers to pending approvals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_ai import ModelMessagesTypeAdapter, ModelRequest, ModelResponse, ToolReturnPart
+from pydantic_ai.exceptions import AgentRunError
+from pydantic_core import to_json
+from starlette.responses import Response
+
+from coach import safety
+from coach.api import errors, quotas
+from coach.api.deps import NO_NUL, CurrentUser, Services, ServicesDep
+from coach.api.errors import ApiError, not_found
+from coach.turn import PendingApproval, ToolCall, TurnContext, TurnEvent, TurnResult, TurnUsage, run_turn
+from stores.records import Conversation, User
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+MAX_MESSAGE_CHARS = 4000
+FIXED_REPLY_CATEGORIES = frozenset({"emergency", "self_harm"})
+"""Categories answered with a fixed reply and no model: never refused by a quota."""
+
+CONVERSATION_ID = r"^[A-Za-z0-9_-]{1,64}$"
+ConversationId = Annotated[str, Path(pattern=CONVERSATION_ID, description="The conversation's id.")]
+CallId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,128}$", description="The pending tool call's id.")]
+
+SSE_DESCRIPTION = (
+    "With `Accept: text/event-stream`: server-sent events as the turn runs — `safety`, `text` ({delta}), "
+    "`tool_call` ({call_id, name, args}), `tool_result` ({call_id, name, args, summary}), `approval_required` "
+    "({call_id, name, args, metadata}), then `done` ({conversation_id, reply, model, usage, pending_approvals}) "
+    "or `error` ({code, message, request_id})."
+)
+
+
+class ChatRequest(BaseModel):
+    """A message to the coach."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=NO_NUL)]
+    conversation_id: Annotated[str, Field(pattern=CONVERSATION_ID)] | None = Field(
+        default=None, description="Continue this conversation; omit to start a new one."
+    )
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the message is blank")
+        return value
+
+
+class ApprovalAnswer(BaseModel):
+    """The person's answer to a pending tool call (a destructive program edit)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    approve: bool
+
+
+class SafetyInfo(BaseModel):
+    """How the safety screen classified the message."""
+
+    category: str
+    reason: str
+
+
+class ChatReply(BaseModel):
+    """The coach's answer to one turn."""
+
+    conversation_id: str
+    reply: str
+    tool_calls: list[ToolCall]
+    safety: SafetyInfo
+    model: str
+    usage: TurnUsage
+    pending_approvals: list[PendingApproval] = Field(
+        description="Tool calls waiting for the person's answer (POST .../approvals/{call_id})."
+    )
+
+
+def reply_of(result: TurnResult) -> ChatReply:
+    """The API's view of a turn's result."""
+    return ChatReply(
+        conversation_id=result.conversation_id,
+        reply=result.reply,
+        tool_calls=result.tool_calls,
+        safety=SafetyInfo(category=result.safety.category, reason=result.safety.reason),
+        model=result.model,
+        usage=result.usage,
+        pending_approvals=result.pending,
+    )
+
+
+CHAT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": SSE_DESCRIPTION, "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+    **errors.responses(404, 429),
+}
+
+
+@router.post("/chat", response_model=ChatReply, responses=CHAT_RESPONSES, summary="Send the coach a message")
+async def chat(body: ChatRequest, request: Request, user: CurrentUser, found: ServicesDep) -> Response:
+    """Run one coaching turn; JSON by default, server-sent events with `Accept: text/event-stream`."""
+    now = found.clock()
+    if body.conversation_id and await found.store.conversation(user.id, body.conversation_id) is None:
+        raise not_found("The conversation")
+    if safety.screen(body.message).category not in FIXED_REPLY_CATEGORIES:
+        await quotas.enforce(found.store, user, found.settings, now, new_message=True)
+    return await _respond(request, found, user, body.message, body.conversation_id, None)
+
+
+@router.post(
+    "/conversations/{conversation_id}/approvals/{call_id}",
+    response_model=ChatReply,
+    responses=CHAT_RESPONSES,
+    summary="Approve or reject a pending tool call",
+)
+async def answer_approval(
+    conversation_id: ConversationId,
+    call_id: CallId,
+    body: ApprovalAnswer,
+    request: Request,
+    user: CurrentUser,
+    found: ServicesDep,
+) -> Response:
+    """Answer a tool call the coach is waiting on; the turn then resumes (JSON or SSE, as for chat)."""
+    conversation = await found.store.conversation(user.id, conversation_id)
+    if conversation is None:
+        raise not_found("The conversation")
+    if call_id not in pending_call_ids(conversation):
+        raise not_found("The pending approval")
+    await quotas.enforce(found.store, user, found.settings, found.clock(), new_message=False)
+    return await _respond(request, found, user, None, conversation_id, {call_id: body.approve})
+
+
+def pending_call_ids(conversation: Conversation) -> set[str]:
+    """Tool calls of the conversation's last model response that no later message answered."""
+    history = [
+        m for row in conversation.messages if row.payload for m in ModelMessagesTypeAdapter.validate_json(row.payload)
+    ]
+    last = next((i for i in range(len(history) - 1, -1, -1) if isinstance(history[i], ModelResponse)), None)
+    if last is None:
+        return set()
+    response = history[last]
+    assert isinstance(response, ModelResponse)
+    answered = {
+        part.tool_call_id
+        for message in history[last + 1 :]
+        if isinstance(message, ModelRequest)
+        for part in message.parts
+        if isinstance(part, ToolReturnPart)
+    }
+    return {call.tool_call_id for call in response.tool_calls} - answered
+
+
+async def _respond(
+    request: Request,
+    found: Services,
+    user: User,
+    text: str | None,
+    conversation_id: str | None,
+    approvals: dict[str, bool] | None,
+) -> Response:
+    ctx = TurnContext(store=found.store, user=user, model=found.model, embedder=found.embedder, now=found.clock())
+    if "text/event-stream" in request.headers.get("accept", ""):
+        stream = _events(ctx, text, conversation_id, approvals, errors.request_id(request))
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+    try:
+        result = await run_turn(ctx, text, conversation_id, approvals)
+    except AgentRunError:
+        raise _unavailable() from None
+    return Response(reply_of(result).model_dump_json(), media_type="application/json")
+
+
+def _unavailable() -> ApiError:
+    return ApiError(
+        503, "coach_unavailable", "The coach could not answer just now. Your message is saved; please try again."
+    )
+
+
+def sse(event: str, data: object) -> str:
+    """One server-sent event."""
+    return f"event: {event}\ndata: {to_json(data).decode()}\n\n"
+
+
+async def _events(
+    ctx: TurnContext,
+    text: str | None,
+    conversation_id: str | None,
+    approvals: dict[str, bool] | None,
+    rid: str,
+) -> AsyncIterator[str]:
+    queue: asyncio.Queue[tuple[str, object] | None] = asyncio.Queue()
+    calls: dict[str, dict[str, Any]] = {}
+
+    async def on_event(event: TurnEvent) -> None:
+        data = dict(event.data)
+        if event.kind == "tool_call":
+            calls[str(data.get("call_id"))] = data
+        elif event.kind == "tool_result":
+            call = calls.get(str(data.get("call_id")), {})
+            data = {"call_id": data.get("call_id"), "name": call.get("name"), "args": call.get("args"), **data}
+        elif event.kind == "safety":
+            data = {"category": data.get("category"), "reason": data.get("reason")}
+        queue.put_nowait((event.kind, data))
+
+    async def run() -> None:
+        try:
+            result = await run_turn(ctx, text, conversation_id, approvals)
+            reply = reply_of(result)
+            done = reply.model_dump(mode="json", include={"conversation_id", "reply", "model", "usage"})
+            queue.put_nowait(
+                ("done", {**done, "pending_approvals": reply.model_dump(mode="json")["pending_approvals"]})
+            )
+        except Exception as exc:
+            if not isinstance(exc, AgentRunError):
+                log.exception("streamed turn failed (request %s)", rid)
+            failure = _unavailable()
+            queue.put_nowait(("error", {"code": failure.code, "message": failure.message, "request_id": rid}))
+        finally:
+            queue.put_nowait(None)
+
+    ctx.on_event = on_event
+    task = asyncio.create_task(run())
+    try:
+        while (item := await queue.get()) is not None:
+            yield sse(*item)
+    finally:
+        # A client that hung up stops its turn; what was stored before (its message) stays.
+        if not task.done():
+            task.cancel()
