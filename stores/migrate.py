@@ -6,6 +6,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
+import anyio.to_thread
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -58,12 +60,17 @@ async def upgrade(engine: AsyncEngine) -> tuple[str | None, str]:
     """Upgrade the database to head; returns (before, after). A database at head is left untouched."""
     async with engine.begin() as conn:
         before = await conn.run_sync(_current)
-        if before != head():
-            from alembic import command
+        if before == head():
+            return before, head()
+    # Taken off the event loop: migrations run on the loop thread and yield to it while they wait.
+    await anyio.to_thread.run_sync(_LOCK.acquire)
+    try:
+        async with engine.begin() as conn:
+            before = await conn.run_sync(_current)
+            if before != head():
+                from alembic import command
 
-            def run(sync: Connection) -> None:
-                with _LOCK:
-                    command.upgrade(_config(sync), "head")
-
-            await conn.run_sync(run)
-        return before, head()
+                await conn.run_sync(lambda sync: command.upgrade(_config(sync), "head"))
+    finally:
+        _LOCK.release()
+    return before, head()
