@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic_ai import RunContext
@@ -33,7 +34,7 @@ from pydantic_ai.settings import ModelSettings
 from pydantic_ai.usage import RequestUsage
 from pydantic_core import to_json
 
-from coach._intents import plan
+from coach._intents import Plan, plan
 from coach._replies import after_tools, without_tools
 
 MODEL_NAME = "spotter-offline-1"
@@ -58,7 +59,7 @@ def decide(messages: Sequence[ModelMessage], params: ModelRequestParameters) -> 
     prompts = user_prompts(messages)
     latest = prompts[0] if prompts else ""
     offered = frozenset(tool.name for tool in params.function_tools)
-    decision = plan(latest, today_of(messages), offered, earlier=prompts[1:])
+    decision = _plan(latest, today_of(messages), offered, tuple(prompts[1:]))
     returns = _tool_returns(messages[-1]) if messages else []
     if returns:
         # Tools have answered (or a deferred approval was resolved): reply once, never call again.
@@ -66,7 +67,7 @@ def decide(messages: Sequence[ModelMessage], params: ModelRequestParameters) -> 
     if decision.calls:
         turn = sum(isinstance(message, ModelResponse) for message in messages)
         return [
-            ToolCallPart(call.tool, call.args, tool_call_id=f"offline-{turn}-{i}")
+            ToolCallPart(call.tool, dict(call.args), tool_call_id=f"offline-{turn}-{i}")
             for i, call in enumerate(decision.calls)
         ]
     return [TextPart(_with_caution(without_tools(decision), messages))]
@@ -84,6 +85,12 @@ def _instructions(messages: Sequence[ModelMessage]) -> Iterator[str]:
         if isinstance(message, ModelRequest):
             yield message.instructions or ""
             return
+
+
+@lru_cache(maxsize=256)
+def _plan(text: str, today: date, offered: frozenset[str], earlier: tuple[str, ...]) -> Plan:
+    # A request and the one after its tool results read the same prompt: plan it once.
+    return plan(text, today, offered, earlier=earlier)
 
 
 def user_prompts(messages: Sequence[ModelMessage]) -> list[str]:

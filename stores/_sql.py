@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from stores import exercises as library
@@ -92,13 +93,17 @@ class SqlStore(PageQueries):
         """(memory id, cosine similarity) of the user's nearest memories, best first."""
         raise NotImplementedError
 
-    def _insert_ignore(self, table: sa.Table) -> Any:
-        """An INSERT that skips rows clashing with an existing key (the dialects spell it differently)."""
+    def _upsert_conversation(self, values: dict[str, Any], now: datetime) -> Any:
+        """Create the conversation, or touch it when it is this user's: one statement, one row or none."""
         if self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        return insert(table).on_conflict_do_nothing()
+        c = t.conversations
+        statement = insert(c).values(**values, created_at=now, updated_at=now)
+        return statement.on_conflict_do_update(
+            index_elements=[c.c.id], set_={"updated_at": now}, where=c.c.user_id == statement.excluded.user_id
+        )
 
     @asynccontextmanager
     async def _tx(self, user_id: str | None = None) -> AsyncGenerator[AsyncConnection]:
@@ -392,31 +397,23 @@ class SqlStore(PageQueries):
         conversation_id: str,
         messages: Sequence[MessageIn],
         usage: Sequence[UsageIn] = (),
-    ) -> list[StoredMessage]:
+    ) -> None:
         """Append messages (creating the conversation) and usage, in one transaction."""
-        c = t.conversations
         now = datetime.now(UTC)
         async with self._tx(user_id) as conn:
             title = next((m.text for m in messages if m.role == "user"), "")[:120] or "Conversation"
             values = {"id": conversation_id, "user_id": user_id, "title": title, "mode": "normal"}
-            insert = self._insert_ignore(c).values(**values, created_at=now, updated_at=now)
-            if (await conn.execute(insert)).rowcount == 0:
-                # The id exists: touch it if it is this user's; another user's is reported as missing.
-                touch = c.update().where(c.c.id == conversation_id, c.c.user_id == user_id).values(updated_at=now)
-                if (await conn.execute(touch)).rowcount == 0:
-                    raise NotFoundError(f"no conversation {conversation_id!r}")
-            stored: list[StoredMessage] = []
+            try:
+                touched = (await conn.execute(self._upsert_conversation(values, now))).rowcount
+            except ProgrammingError as exc:  # Postgres: another user's row, which row-level security hides
+                raise NotFoundError(f"no conversation {conversation_id!r}") from exc
+            if touched == 0:  # another user's id
+                raise NotFoundError(f"no conversation {conversation_id!r}")
             if messages:
                 rows = [m.model_dump() | {"user_id": user_id, "conversation_id": conversation_id} for m in messages]
-                ids = (
-                    await conn.execute(
-                        t.messages.insert().returning(t.messages.c.id, sort_by_parameter_order=True), rows
-                    )
-                ).scalars()
-                stored = [StoredMessage(id=i, **m.model_dump()) for i, m in zip(ids, messages, strict=True)]
+                await conn.execute(t.messages.insert(), rows)
             if usage:
                 await conn.execute(t.usage.insert(), [{"user_id": user_id, **u.model_dump()} for u in usage])
-            return stored
 
     async def conversation(self, user_id: str, conversation_id: str) -> Conversation | None:
         """A conversation with its messages, or None."""

@@ -29,7 +29,6 @@ from stores.records import (
     ProgramVersion,
     Recalled,
     SetIn,
-    StoredMessage,
     UsageIn,
     UsageRecord,
     User,
@@ -184,7 +183,7 @@ class Store(Protocol):
         conversation_id: str,
         messages: Sequence[MessageIn],
         usage: Sequence[UsageIn] = (),
-    ) -> list[StoredMessage]:
+    ) -> None:
         """Append messages (creating the conversation) and usage, in one transaction."""
         ...
 
