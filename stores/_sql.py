@@ -231,13 +231,16 @@ class SqlStore(PageQueries):
             started = min(s.performed_at for s in sets)
             workout = await conn.execute(t.workouts.insert().values(user_id=user_id, started_at=started))
             workout_id = _new_id(workout)
-            logged: list[LoggedSet] = []
-            for s in sets:
-                result = await conn.execute(
-                    t.sets.insert().values(user_id=user_id, workout_id=workout_id, **s.model_dump())
-                )
-                logged.append(LoggedSet(id=_new_id(result), workout_id=workout_id, **s.model_dump()))
-            return logged
+            rows = [{"user_id": user_id, "workout_id": workout_id, **s.model_dump()} for s in sets]
+            await conn.execute(t.sets.insert(), rows)
+            # The workout is this call's own, so its ids in insertion order are exactly the rows just written.
+            ids = await conn.execute(
+                sa.select(t.sets.c.id).where(t.sets.c.workout_id == workout_id).order_by(t.sets.c.id)
+            )
+            return [
+                LoggedSet(id=i, workout_id=workout_id, **s.model_dump())
+                for i, s in zip(ids.scalars(), sets, strict=True)
+            ]
 
     async def sets_between(self, user_id: str, start: datetime, end: datetime) -> list[LoggedSet]:
         """Sets performed in [start, end), oldest first."""

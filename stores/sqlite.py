@@ -61,7 +61,7 @@ class SqliteStore(SqlStore):
     async def open(cls, path: str) -> SqliteStore:
         """Open (creating and migrating) the database file."""
         engine = create_engine(path)
-        await migrate.upgrade(engine)
+        await migrate.create_or_upgrade(engine)
         store = cls(engine, vectors=await _enable_vectors(engine))
         await store.seed_exercises()
         return store

@@ -99,3 +99,33 @@ async def test_fresh_stores_can_open_concurrently(tmp_path: Path) -> None:
 
     results = await asyncio.gather(*(open_one(f"c{i}.db") for i in range(4)))
     assert results == [True, True, True, True]
+
+
+def _structure(sync: sa.Connection) -> dict[str, object]:
+    inspector = sa.inspect(sync)
+    tables = sorted(name for name in inspector.get_table_names() if name != "alembic_version")
+    return {
+        table: (
+            [(c["name"], str(c["type"]), c["nullable"], c.get("primary_key")) for c in inspector.get_columns(table)],
+            sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)),
+            sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)),
+            inspector.get_pk_constraint(table)["constrained_columns"],
+        )
+        for table in tables
+    }
+
+
+@pytest.mark.anyio
+async def test_a_fresh_sqlite_file_gets_the_same_schema_as_the_migrations(tmp_path: Path) -> None:
+    shapes = []
+    for name, prepare in (("fast.db", migrate.create_or_upgrade), ("alembic.db", migrate.upgrade)):
+        engine = create_engine(str(tmp_path / name))
+        try:
+            assert await prepare(engine) == (None, migrate.head())
+            assert await migrate.current(engine) == migrate.head()
+            async with engine.connect() as conn:
+                shapes.append(await conn.run_sync(_structure))
+        finally:
+            await engine.dispose()
+    assert shapes[0] == shapes[1]
+    assert "memories" in shapes[0]
