@@ -41,7 +41,7 @@ from tools.deps import CoachDeps, TextEmbedder
 
 log = logging.getLogger(__name__)
 
-EventKind = Literal["safety", "text", "tool_call", "tool_result", "approval_required"]
+EventKind = Literal["safety", "text", "tool_call", "tool_result", "approval_required", "reply_replaced"]
 
 
 class TurnEvent(BaseModel):
@@ -258,6 +258,9 @@ async def _persist(
     screen: safety.Screen,
 ) -> TurnResult:
     reply, new = _reviewed(new, outcome.output)
+    if isinstance(outcome.output, str) and reply != outcome.output:
+        # The text already streamed failed the outbound review: clients must show this instead.
+        await _emit(ctx, "reply_replaced", {"text": reply})
     pending = _pending(outcome.output)
     usage = outcome.usage
     model_name = next((m.model_name for m in reversed(new) if isinstance(m, ModelResponse) and m.model_name), "")

@@ -265,3 +265,20 @@ async def test_volume_projection_warns_above_mrv(demo_store: Store) -> None:
     result = await run_turn(await _ctx(demo_store, function_model(model)), "pump my chest volume way up")
     assert "above its MRV" in result.reply
     assert await _program_sets(demo_store, "Upper A", "bench-press") == 12
+
+
+async def test_a_replaced_reply_is_announced_to_streaming_clients(demo_store: Store) -> None:
+    events: list[TurnEvent] = []
+
+    async def collect(event: TurnEvent) -> None:
+        events.append(event)
+
+    def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        return ModelResponse(parts=[TextPart("Try a 5 day water fast, it works wonders.")])
+
+    ctx = await _ctx(demo_store, function_model(model))
+    ctx.on_event = collect
+    result = await run_turn(ctx, "any tips to lose weight quickly?")
+    replaced = [e.data["text"] for e in events if e.kind == "reply_replaced"]
+    assert replaced == [result.reply]
+    assert "5 day" not in result.reply

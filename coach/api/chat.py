@@ -37,7 +37,8 @@ CallId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,128}$", description="T
 SSE_DESCRIPTION = (
     "With `Accept: text/event-stream`: server-sent events as the turn runs — `safety`, `text` ({delta}), "
     "`tool_call` ({call_id, name, args}), `tool_result` ({call_id, name, args, summary}), `approval_required` "
-    "({call_id, name, args, metadata}), then `done` ({conversation_id, reply, model, usage, pending_approvals}) "
+    "({call_id, name, args, metadata}), `reply_replaced` ({text}: the streamed text failed the outbound safety "
+    "review and must be replaced), then `done` ({conversation_id, reply, model, usage, pending_approvals}) "
     "or `error` ({code, message, request_id})."
 )
 
