@@ -100,8 +100,9 @@ async def _ask_approvals(s: Session, result: TurnResult) -> None:
         for item in result.pending:
             for line in item.metadata.get("diff", []) or [f"{item.name} {item.args}"]:
                 console.print(f"  [yellow]{line}[/yellow]", highlight=False)
-            answer = await _prompt("Apply this change? [y/N] ")
+            answer = await _prompt("Apply this change? \\[y/N] ")
             answers[item.call_id] = answer.strip().lower() in ("y", "yes")
+        console.print("[bold green]coach>[/bold green] ", end="")
         result = await _turn(s, None, answers)
         console.print()
 
@@ -114,6 +115,7 @@ async def _prompt(label: str) -> str:
 
 async def _interactive(s: Session) -> None:
     console.print("[bold]Spotter[/bold] — ask about your training, meals or fast. /quit to leave.")
+    s.ctx.on_event = _show
     while True:
         try:
             text = (await _prompt("[bold cyan]you>[/bold cyan] ")).strip()

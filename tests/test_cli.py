@@ -140,3 +140,16 @@ def test_set_notation(notation: str, expected: tuple[int, int, float, bool]) -> 
 def test_set_notation_rejects_garbage() -> None:
     with pytest.raises(ValueError, match="sets x reps"):
         parse_sets("heavy")
+
+
+def test_interactive_chat_with_an_approval(db: Path) -> None:
+    session = "how's my fast going?\nremove lateral raises from upper b\ny\n/quit\n"
+    result = runner.invoke(app, ["chat", "--demo", "--db", str(db)], input=session)
+    assert result.exit_code == 0, result.output
+    assert "get_active_fast" in result.output
+    assert "Lateral Raise" in result.output
+    assert "Apply this change?" in result.output
+    assert "Bye" in result.output
+    code, out, _ = coach("program", "show", "--user", "demo", db=db)
+    upper_b = out.split("Upper B")[1].split("Lower B")[0]
+    assert "Lateral Raise" not in upper_b
