@@ -7,7 +7,6 @@ the run resumes with the person's answer. Every edit saves a new version, so und
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -32,6 +31,7 @@ from tools._program_ops import (
 from tools.deps import CoachDeps, ToolResult
 from tools.landmarks import VolumeStatus, landmarks_for, status
 from tools.volume_math import planned_volume
+from tools.wording import muscle_label, number, status_text
 
 toolset = FunctionToolset[CoachDeps](docstring_format="google", require_parameter_descriptions=True)
 
@@ -200,7 +200,9 @@ def _await_approval(
 def _edit_result(
     verb: str, current: ProgramVersion, previous: ProgramVersion, diff: list[str], shift: _VolumeShift, reason: str
 ) -> ProgramEdit:
-    volume = ", ".join(f"{_muscle_label(m)} {_num(shift.before[m])} -> {_num(sets)}" for m, sets in shift.after.items())
+    volume = ", ".join(
+        f"{muscle_label(m)} {number(shift.before[m])} -> {number(sets)}" for m, sets in shift.after.items()
+    )
     changes = "; ".join(diff)
     summary = f'{verb} version {current.number} of "{current.name}": {changes}.'
     summary += f" Projected weekly sets: {volume}." if volume else ""
@@ -242,7 +244,7 @@ def _view_summary(view: ProgramView) -> str:
         f"{s.name} on {s.weekday}" if s.weekday else f"{s.name} on day index {s.day_index}" for s in view.sessions
     )
     top = ", ".join(
-        f"{_muscle_label(row.muscle)} {_num(row.sets_per_week)} ({_status_text(row.status)})"
+        f"{muscle_label(row.muscle)} {number(row.sets_per_week)} ({status_text(row.status)})"
         for row in view.weekly_volume[:_TOP_MUSCLES]
     )
     text = f'Your program is "{view.name}" (version {view.number}, {view.kind}): {days or "no sessions"}.'
@@ -285,26 +287,6 @@ def _volume_shift(old: ProgramDraft, new: ProgramDraft, catalog: Catalog) -> _Vo
 
 def _mrv_warning(muscle: Muscle, sets: float) -> str:
     mrv = landmarks_for(muscle).mrv
-    return f"{_muscle_label(muscle).capitalize()} would get {_num(sets)} sets per week, above its MRV of {_num(mrv)}."
-
-
-def _muscle_label(muscle: Muscle) -> str:
-    """E.g. "front delts"."""
-    return muscle.replace("_", " ")
-
-
-def _status_text(value: VolumeStatus) -> str:
-    """E.g. "above MRV"."""
-    return _STATUS_TEXT[value]
-
-
-_STATUS_TEXT: Mapping[VolumeStatus, str] = {
-    "below_mev": "below MEV",
-    "productive": "productive",
-    "above_mrv": "above MRV",
-}
-
-
-def _num(value: float) -> str:
-    """A number as summaries write it: an integer or one decimal, no separators."""
-    return f"{round(value, 1):g}"
+    return (
+        f"{muscle_label(muscle).capitalize()} would get {number(sets)} sets per week, above its MRV of {number(mrv)}."
+    )

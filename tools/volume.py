@@ -16,12 +16,12 @@ from tools.landmarks import VolumeStatus, band, status
 from tools.periods import Period, week_dates, week_window
 from tools.strength import WORKING_SET_TYPES, estimate_1rm
 from tools.volume_math import MuscleVolume, weekly_volume
+from tools.wording import muscle_label, number, status_text
 
 toolset = FunctionToolset[CoachDeps](docstring_format="google", require_parameter_descriptions=True)
 
 MAX_RANGE_DAYS = 366
 _TOP_MUSCLES = 4
-_STATUS_TEXT: dict[VolumeStatus, str] = {"below_mev": "below MEV", "productive": "productive", "above_mrv": "above MRV"}
 
 
 class MuscleRow(BaseModel):
@@ -229,10 +229,10 @@ def _row(muscle: Muscle, volume: MuscleVolume) -> MuscleRow:
 
 def _one_muscle_summary(report: VolumeReport) -> str:
     row = report.muscles[0]
-    pace = "" if report.weeks == 1 else f"at {_num(row.per_week)} sets per week "
+    pace = "" if report.weeks == 1 else f"at {number(row.per_week)} sets per week "
     return (
-        f"{_capital(report.label)} you did {_num(row.sets)} sets for {_label(row.muscle)}: "
-        f"{_num(row.direct_sets)} direct and {_num(row.indirect_sets)} indirect; {pace}that is {row.band}."
+        f"{_capital(report.label)} you did {number(row.sets)} sets for {muscle_label(row.muscle)}: "
+        f"{number(row.direct_sets)} direct and {number(row.indirect_sets)} indirect; {pace}that is {row.band}."
     )
 
 
@@ -244,29 +244,21 @@ def _all_muscles_summary(report: VolumeReport) -> str:
 
 
 def _brief(row: MuscleRow, weeks: float) -> str:
-    pace = "" if weeks == 1 else f"{_num(row.per_week)} per week, "
-    return f"{_label(row.muscle)} {_num(row.sets)} sets ({pace}{_STATUS_TEXT[row.status]})"
+    pace = "" if weeks == 1 else f"{number(row.per_week)} per week, "
+    return f"{muscle_label(row.muscle)} {number(row.sets)} sets ({pace}{status_text(row.status)})"
 
 
 def _logged_summary(result: WorkoutLogged) -> str:
     kind = "" if result.set_type == "working" else f" {result.set_type} sets"
-    load = "bodyweight" if result.weight_kg == 0 else f"{_num(result.weight_kg)} kg"
-    effort = f" (RIR {_num(result.rir)})" if result.rir is not None else ""
-    effort = effort or (f" (RPE {_num(result.rpe)})" if result.rpe is not None else "")
+    load = "bodyweight" if result.weight_kg == 0 else f"{number(result.weight_kg)} kg"
+    effort = f" (RIR {number(result.rir)})" if result.rir is not None else ""
+    effort = effort or (f" (RPE {number(result.rpe)})" if result.rpe is not None else "")
     text = f"Logged {result.sets} x {result.reps}{kind} of {result.exercise} at {load}{effort}"
     if result.estimated_1rm_kg is not None:
-        text += f"; estimated 1RM {_num(result.estimated_1rm_kg)} kg"
-    week = ", ".join(f"{_label(m)} {_num(sets)} sets" for m, sets in result.week_sets.items())
+        text += f"; estimated 1RM {number(result.estimated_1rm_kg)} kg"
+    week = ", ".join(f"{muscle_label(m)} {number(sets)} sets" for m, sets in result.week_sets.items())
     return f"{text}. This week so far: {week}."
-
-
-def _label(muscle: Muscle) -> str:
-    return muscle.replace("_", " ")
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _num(value: float) -> str:
-    return f"{round(value, 1):g}"
