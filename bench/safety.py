@@ -1,13 +1,15 @@
-"""Score the safety screen on its labelled development set.
+"""Score the safety screen on its labelled development set, or on another labelled set.
 
 Prints per-category precision and recall, overall accuracy, the rate at which `allow` messages are
 flagged, the screen's latency, and every misclassification. Exits 1 when a target is missed.
 
     uv run python bench/safety.py
+    uv run python bench/safety.py --data bench/safety_heldout.jsonl
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import sys
@@ -46,8 +48,13 @@ def latencies_ms(texts: list[str], rounds: int = LATENCY_ROUNDS) -> list[float]:
     return times
 
 
-def main() -> int:
-    rows = load()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Score the safety screen on a labelled JSONL set.")
+    parser.add_argument("--data", type=Path, default=DEVSET, help="labelled set (default: the development set)")
+    args = parser.parse_args(argv)
+    data: Path = args.data
+    rows = load(data)
+    print(f"{data.name}\n")
     predicted = [screen(row["text"]).category for row in rows]
     expected = [row["category"] for row in rows]
     pairs = list(zip(expected, predicted, strict=True))

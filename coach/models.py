@@ -4,25 +4,43 @@ Every provider model is wrapped in a `FallbackModel` whose last model is the off
 429 the SDK's own retries could not get past, a refused connection, a timeout) degrades the turn to the offline
 coach instead of failing it. The failed attempt stays visible on the answering `ModelResponse.failed_attempts`.
 
+Between the two sits a circuit breaker (`coach._breaker.CircuitBreakerModel`): after
+`$COACH_PROVIDER_BREAKER_THRESHOLD` (3) consecutive provider failures it stops calling the provider for
+`$COACH_PROVIDER_BREAKER_COOLDOWN` (30) seconds, so during an outage a turn goes straight to the offline coach instead
+of paying for the SDK's retries and backoff on every step; then one request probes the provider, and a success
+closes the circuit again. A threshold of 0 turns the breaker off.
+
 The provider SDKs are imported only in the branch that needs them: `import anthropic` alone takes about a second,
 and the offline path must stay fast.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pydantic_ai.exceptions import ModelAPIError
 from pydantic_ai.models import Model
 from pydantic_ai.models.fallback import FallbackModel
 
+from coach._breaker import DEFAULT_COOLDOWN, DEFAULT_THRESHOLD, CircuitBreakerModel
 from coach.offline import OfflineModel
 
 if TYPE_CHECKING:
     import httpx2
 
-__all__ = ("DEFAULT_ANTHROPIC_MODEL", "OLLAMA_BASE_URL", "SDK_MAX_RETRIES", "build_model", "describe")
+__all__ = (
+    "BREAKER_COOLDOWN_ENV",
+    "BREAKER_THRESHOLD_ENV",
+    "DEFAULT_ANTHROPIC_MODEL",
+    "OLLAMA_BASE_URL",
+    "SDK_MAX_RETRIES",
+    "build_model",
+    "describe",
+)
 
 DEFAULT_ANTHROPIC_MODEL = "anthropic:claude-sonnet-4-6"
 """The model used when no model is named and an Anthropic key is present.
@@ -37,6 +55,12 @@ OLLAMA_BASE_URL = "http://localhost:11434/v1"
 SDK_MAX_RETRIES = 2
 """Retries the provider SDK makes on 408/409/429/5xx and connection errors, with backoff that honours `retry-after`."""
 
+BREAKER_THRESHOLD_ENV = "COACH_PROVIDER_BREAKER_THRESHOLD"
+"""Consecutive provider failures that open the provider's circuit (default 3); 0 turns the breaker off."""
+
+BREAKER_COOLDOWN_ENV = "COACH_PROVIDER_BREAKER_COOLDOWN"
+"""Seconds an open circuit sends every request to the offline coach before it probes the provider (default 30)."""
+
 _OPENAI_PREFIXES = frozenset({"openai", "openai-chat", "openai-compatible", "ollama"})
 _UNKNOWN = "unknown model {spec!r}: use offline, anthropic:<model> or openai:<model> with COACH_OPENAI_BASE_URL"
 
@@ -47,6 +71,7 @@ def build_model(
     anthropic_api_key: str | None = None,
     openai_base_url: str | None = None,
     http_client: httpx2.AsyncClient | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Model:
     """The model for a coaching turn.
 
@@ -61,9 +86,12 @@ def build_model(
             `http://localhost:11434/v1`.
         http_client: The `httpx2.AsyncClient` the provider SDK sends requests with (both SDKs use `httpx2`);
             default: the SDK's own. Tests pass one with a mock transport.
+        clock: The monotonic clock (seconds) the provider's circuit breaker reads; default `time.monotonic`.
+            Tests pass a fake one to get past the cooldown without sleeping.
 
     Raises:
-        ValueError: the spec names no known model kind, or the provider it names lacks its key or server.
+        ValueError: the spec names no known model kind, or the provider it names lacks its key or server, or
+            `$COACH_PROVIDER_BREAKER_THRESHOLD` / `$COACH_PROVIDER_BREAKER_COOLDOWN` is not a number >= 0.
 
     """
     spec = (spec or os.environ.get("COACH_MODEL") or "").strip()
@@ -84,8 +112,12 @@ def build_model(
         model = _openai_model(prefix, name, base_url=base_url, http_client=http_client)
     else:
         raise ValueError(_UNKNOWN.format(spec=spec))
+    threshold, cooldown = _breaker_settings()
+    if threshold:
+        model = CircuitBreakerModel(model, threshold=threshold, cooldown=cooldown, clock=clock or time.monotonic)
     # `ModelAPIError` covers every provider failure pydantic-ai maps: HTTP errors (`ModelHTTPError`, including
-    # 4xx such as a bad key) and transport failures (`ModelConnectionError`, `ModelTimeoutError`).
+    # 4xx such as a bad key) and transport failures (`ModelConnectionError`, `ModelTimeoutError`), and the
+    # breaker's `CircuitOpenError`.
     return FallbackModel(model, OfflineModel(), fallback_on=(ModelAPIError,))
 
 
@@ -96,6 +128,26 @@ def describe(model: Model) -> str:
     if isinstance(model, OfflineModel):
         return "offline"
     return model.model_id
+
+
+def _breaker_settings() -> tuple[int, float]:
+    threshold_text = os.environ.get(BREAKER_THRESHOLD_ENV, "").strip()
+    cooldown_text = os.environ.get(BREAKER_COOLDOWN_ENV, "").strip()
+    try:
+        threshold = int(threshold_text) if threshold_text else DEFAULT_THRESHOLD
+    except ValueError:
+        threshold = -1
+    if threshold < 0:
+        raise ValueError(
+            f"{BREAKER_THRESHOLD_ENV} must be a whole number >= 0 (0 turns the breaker off), not {threshold_text!r}"
+        )
+    try:
+        cooldown = float(cooldown_text) if cooldown_text else DEFAULT_COOLDOWN
+    except ValueError:
+        cooldown = -1.0
+    if not (math.isfinite(cooldown) and cooldown >= 0):
+        raise ValueError(f"{BREAKER_COOLDOWN_ENV} must be a number of seconds >= 0, not {cooldown_text!r}")
+    return threshold, cooldown
 
 
 def _anthropic_model(name: str, *, api_key: str | None, http_client: httpx2.AsyncClient | None) -> Model:

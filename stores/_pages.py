@@ -8,23 +8,14 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from stores import schema as t
+from stores._rows import R, record
 from stores.records import Fast, LoggedSet, Meal, Memory
-
-R = TypeVar("R", bound=BaseModel)
-
-_INTERNAL = frozenset({"user_id", "search_text", "embedding"})
-
-
-def _record(model: type[R], row: sa.Row[Any]) -> R:
-    fields = dict(row._mapping)  # pyright: ignore[reportPrivateUsage]  (public API despite the underscore)
-    return model.model_validate({k: v for k, v in fields.items() if k not in _INTERNAL})
 
 
 class PageQueries:
@@ -51,7 +42,7 @@ class PageQueries:
         async with self._tx(user_id) as conn:
             total = (await conn.execute(count)).scalar_one()
             rows = await conn.execute(query)
-            return [_record(model, row) for row in rows], total
+            return [record(model, row) for row in rows], total
 
     async def list_fasts(self, user_id: str, limit: int = 20, offset: int = 0) -> tuple[list[Fast], int]:
         """A page of the user's fasts, latest start first, and the total count."""

@@ -9,22 +9,20 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from pydantic import BaseModel
-from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from stores import exercises as library
 from stores import schema as t
+from stores._conversations import ConversationQueries
 from stores._pages import PageQueries
+from stores._rows import fields, new_id, record
 from stores.base import ConflictError, NotFoundError, UnknownExerciseError, Vector
 from stores.nutrition import totals_by_day
 from stores.records import (
-    Conversation,
-    ConversationMode,
     DayTotals,
     Exercise,
     Fast,
@@ -36,38 +34,15 @@ from stores.records import (
     Memory,
     MemoryIn,
     MemoryKind,
-    MessageIn,
     ProgramDraft,
     ProgramVersion,
     Recalled,
     SetIn,
-    StoredMessage,
-    UsageIn,
-    UsageRecord,
     User,
 )
 
-R = TypeVar("R", bound=BaseModel)
 
-
-_INTERNAL = frozenset({"user_id", "search_text", "embedding"})
-
-
-def _fields(row: sa.Row[Any]) -> dict[str, Any]:
-    return dict(row._mapping)  # pyright: ignore[reportPrivateUsage]  (public API despite the underscore)
-
-
-def _record(model: type[R], row: sa.Row[Any]) -> R:
-    return model.model_validate({k: v for k, v in _fields(row).items() if k not in _INTERNAL})
-
-
-def _new_id(result: sa.CursorResult[Any]) -> int:
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
-
-
-class SqlStore(PageQueries):
+class SqlStore(ConversationQueries, PageQueries):
     """Store methods in portable SQL; see `stores.base.Store` for the contract."""
 
     dialect_name: ClassVar[str] = ""
@@ -92,18 +67,6 @@ class SqlStore(PageQueries):
     ) -> list[tuple[int, float]]:
         """(memory id, cosine similarity) of the user's nearest memories, best first."""
         raise NotImplementedError
-
-    def _upsert_conversation(self, values: dict[str, Any], now: datetime) -> Any:
-        """Create the conversation, or touch it when it is this user's: one statement, one row or none."""
-        if self.engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        c = t.conversations
-        statement = insert(c).values(**values, created_at=now, updated_at=now)
-        return statement.on_conflict_do_update(
-            index_elements=[c.c.id], set_={"updated_at": now}, where=c.c.user_id == statement.excluded.user_id
-        )
 
     @asynccontextmanager
     async def _tx(self, user_id: str | None = None) -> AsyncGenerator[AsyncConnection]:
@@ -142,9 +105,7 @@ class SqlStore(PageQueries):
 
     async def _user(self, conn: AsyncConnection, user_id: str) -> User | None:
         row = (await conn.execute(sa.select(t.users).where(t.users.c.id == user_id))).first()
-        return (
-            None if row is None else User.model_validate({k: v for k, v in _fields(row).items() if k != "created_at"})
-        )
+        return None if row is None else User.model_validate({k: v for k, v in fields(row).items() if k != "created_at"})
 
     async def user(self, user_id: str) -> User | None:
         """The user, or None."""
@@ -185,7 +146,7 @@ class SqlStore(PageQueries):
     async def _active_fast(self, conn: AsyncConnection, user_id: str) -> Fast | None:
         query = sa.select(t.fasts).where(t.fasts.c.user_id == user_id, t.fasts.c.state == "active")
         row = (await conn.execute(query.order_by(t.fasts.c.started_at.desc()).limit(1))).first()
-        return None if row is None else _record(Fast, row)
+        return None if row is None else record(Fast, row)
 
     async def active_fast(self, user_id: str) -> Fast | None:
         """The user's running fast, if any."""
@@ -198,7 +159,7 @@ class SqlStore(PageQueries):
             if fast.state == "active" and await self._active_fast(conn, user_id) is not None:
                 raise ConflictError("a fast is already running; end it before starting another")
             result = await conn.execute(t.fasts.insert().values(user_id=user_id, **fast.model_dump()))
-            return Fast(id=_new_id(result), **fast.model_dump())
+            return Fast(id=new_id(result), **fast.model_dump())
 
     async def end_fast(self, user_id: str, at: datetime, state: FastState = "completed") -> Fast:
         """End the running fast; NotFoundError if there is none."""
@@ -215,7 +176,7 @@ class SqlStore(PageQueries):
         c = t.fasts.c
         query = sa.select(t.fasts).where(c.user_id == user_id, c.started_at >= start, c.started_at < end)
         async with self._tx(user_id) as conn:
-            return [_record(Fast, row) for row in await conn.execute(query.order_by(c.started_at))]
+            return [record(Fast, row) for row in await conn.execute(query.order_by(c.started_at))]
 
     # ---- training
 
@@ -230,7 +191,7 @@ class SqlStore(PageQueries):
         async with self._tx(user_id) as conn:
             started = min(s.performed_at for s in sets)
             workout = await conn.execute(t.workouts.insert().values(user_id=user_id, started_at=started))
-            workout_id = _new_id(workout)
+            workout_id = new_id(workout)
             rows = [{"user_id": user_id, "workout_id": workout_id, **s.model_dump()} for s in sets]
             await conn.execute(t.sets.insert(), rows)
             # The workout is this call's own, so its ids in insertion order are exactly the rows just written.
@@ -251,7 +212,7 @@ class SqlStore(PageQueries):
             .order_by(c.performed_at, c.id)
         )
         async with self._tx(user_id) as conn:
-            return [_record(LoggedSet, row) for row in await conn.execute(query)]
+            return [record(LoggedSet, row) for row in await conn.execute(query)]
 
     # ---- nutrition
 
@@ -261,11 +222,11 @@ class SqlStore(PageQueries):
         async with self._tx(user_id) as conn:
             values = meal.model_dump(mode="json") | {"eaten_at": meal.eaten_at}
             result = await conn.execute(t.meals.insert().values(user_id=user_id, search_text=search_text, **values))
-            return Meal(id=_new_id(result), **meal.model_dump())
+            return Meal(id=new_id(result), **meal.model_dump())
 
     async def _meals(self, user_id: str, query: sa.Select[Any]) -> list[Meal]:
         async with self._tx(user_id) as conn:
-            return [_record(Meal, row) for row in await conn.execute(query)]
+            return [record(Meal, row) for row in await conn.execute(query)]
 
     async def meals_between(self, user_id: str, start: datetime, end: datetime) -> list[Meal]:
         """Meals eaten in [start, end), oldest first."""
@@ -290,7 +251,7 @@ class SqlStore(PageQueries):
     # ---- program
 
     def _version(self, row: sa.Row[Any]) -> ProgramVersion:
-        m = _fields(row)
+        m = fields(row)
         return ProgramVersion.model_validate(
             {**m["body"], "id": m["id"], "program_id": m["program_id"], "number": m["number"]}
             | {"parent_id": m["parent_id"], "created_at": m["created_at"]}
@@ -316,7 +277,7 @@ class SqlStore(PageQueries):
         found = (await conn.execute(sa.select(p.c.id).where(p.c.user_id == user_id))).scalar()
         if found is not None:
             return found
-        return _new_id(await conn.execute(p.insert().values(user_id=user_id)))
+        return new_id(await conn.execute(p.insert().values(user_id=user_id)))
 
     async def save_program_version(
         self, user_id: str, draft: ProgramDraft, parent_id: int | None = None
@@ -332,7 +293,7 @@ class SqlStore(PageQueries):
             last = (await conn.execute(sa.select(sa.func.max(v.c.number)).where(v.c.user_id == user_id))).scalar()
             values = {"user_id": user_id, "program_id": program_id, "number": (last or 0) + 1, "parent_id": parent_id}
             values |= {"body": draft.model_dump(mode="json"), "created_at": datetime.now(UTC)}
-            version_id = _new_id(await conn.execute(v.insert().values(**values)))
+            version_id = new_id(await conn.execute(v.insert().values(**values)))
             await conn.execute(
                 t.programs.update().where(t.programs.c.id == program_id).values(current_version_id=version_id)
             )
@@ -356,7 +317,7 @@ class SqlStore(PageQueries):
         """Store a memory with its embedding."""
         async with self._tx(user_id) as conn:
             values = memory.model_dump() | {"user_id": user_id, "embedding": embedding}
-            memory_id = _new_id(await conn.execute(t.memories.insert().values(**values)))
+            memory_id = new_id(await conn.execute(t.memories.insert().values(**values)))
             await self._index_memory(conn, user_id, memory_id, memory.kind, embedding)
             return Memory(id=memory_id, **memory.model_dump())
 
@@ -373,7 +334,7 @@ class SqlStore(PageQueries):
                 m.user_id == user_id, m.id.in_([memory_id for memory_id, _ in hits])
             )
             rows = {row.id: row for row in await conn.execute(query)}
-        return [Recalled(memory=_record(Memory, rows[i]), score=round(s, 6)) for i, s in hits if i in rows]
+        return [Recalled(memory=record(Memory, rows[i]), score=round(s, 6)) for i, s in hits if i in rows]
 
     async def memories(self, user_id: str, limit: int = 50, offset: int = 0) -> list[Memory]:
         """The user's memories, newest first."""
@@ -381,7 +342,7 @@ class SqlStore(PageQueries):
         query = sa.select(m.id, m.text, m.kind, m.created_at).where(m.user_id == user_id)
         async with self._tx(user_id) as conn:
             rows = await conn.execute(query.order_by(m.created_at.desc(), m.id.desc()).limit(limit).offset(offset))
-            return [_record(Memory, row) for row in rows]
+            return [record(Memory, row) for row in rows]
 
     async def forget(self, user_id: str, memory_id: int) -> bool:
         """Delete one memory; False if the user has no such memory."""
@@ -391,82 +352,3 @@ class SqlStore(PageQueries):
             if result.rowcount:
                 await self._unindex_memories(conn, user_id, [memory_id])
             return result.rowcount > 0
-
-    # ---- conversations and usage
-
-    async def append_messages(
-        self,
-        user_id: str,
-        conversation_id: str,
-        messages: Sequence[MessageIn],
-        usage: Sequence[UsageIn] = (),
-    ) -> None:
-        """Append messages (creating the conversation) and usage, in one transaction."""
-        now = datetime.now(UTC)
-        async with self._tx(user_id) as conn:
-            title = next((m.text for m in messages if m.role == "user"), "")[:120] or "Conversation"
-            values = {"id": conversation_id, "user_id": user_id, "title": title, "mode": "normal"}
-            try:
-                touched = (await conn.execute(self._upsert_conversation(values, now))).rowcount
-            except ProgrammingError as exc:  # Postgres: another user's row, which row-level security hides
-                raise NotFoundError(f"no conversation {conversation_id!r}") from exc
-            if touched == 0:  # another user's id
-                raise NotFoundError(f"no conversation {conversation_id!r}")
-            if messages:
-                rows = [m.model_dump() | {"user_id": user_id, "conversation_id": conversation_id} for m in messages]
-                await conn.execute(t.messages.insert(), rows)
-            if usage:
-                await conn.execute(t.usage.insert(), [{"user_id": user_id, **u.model_dump()} for u in usage])
-
-    async def conversation(self, user_id: str, conversation_id: str) -> Conversation | None:
-        """A conversation with its messages, or None."""
-        c, msg = t.conversations, t.messages
-        async with self._tx(user_id) as conn:
-            query = sa.select(c).where(c.c.id == conversation_id, c.c.user_id == user_id)
-            row = (await conn.execute(query)).first()
-            if row is None:
-                return None
-            query = sa.select(msg.c.id, msg.c.role, msg.c.text, msg.c.payload, msg.c.created_at).where(
-                msg.c.conversation_id == conversation_id, msg.c.user_id == user_id
-            )
-            stored = [_record(StoredMessage, r) for r in await conn.execute(query.order_by(msg.c.id))]
-        return _record(Conversation, row).model_copy(update={"messages": tuple(stored)})
-
-    async def conversations(self, user_id: str, limit: int = 20, offset: int = 0) -> tuple[list[Conversation], int]:
-        """A page of conversations (without messages), newest first, and the total count."""
-        c = t.conversations
-        async with self._tx(user_id) as conn:
-            count = sa.select(sa.func.count()).select_from(c).where(c.c.user_id == user_id)
-            total = (await conn.execute(count)).scalar_one()
-            query = sa.select(c).where(c.c.user_id == user_id).order_by(c.c.updated_at.desc(), c.c.id)
-            rows = await conn.execute(query.limit(limit).offset(offset))
-            return [_record(Conversation, row) for row in rows], total
-
-    async def set_conversation_mode(self, user_id: str, conversation_id: str, mode: ConversationMode) -> None:
-        """Switch a conversation's mode (e.g. out of weight-loss coaching)."""
-        c = t.conversations
-        async with self._tx(user_id) as conn:
-            query = c.update().where(c.c.id == conversation_id, c.c.user_id == user_id).values(mode=mode)
-            if (await conn.execute(query)).rowcount == 0:
-                raise NotFoundError(f"no conversation {conversation_id!r}")
-
-    async def delete_conversation(self, user_id: str, conversation_id: str) -> bool:
-        """Delete a conversation and its messages."""
-        c, msg = t.conversations, t.messages
-        async with self._tx(user_id) as conn:
-            await conn.execute(msg.delete().where(msg.c.conversation_id == conversation_id, msg.c.user_id == user_id))
-            result = await conn.execute(c.delete().where(c.c.id == conversation_id, c.c.user_id == user_id))
-            return result.rowcount > 0
-
-    async def record_usage(self, user_id: str, usage: UsageIn) -> UsageRecord:
-        """Record one model call's tokens and cost."""
-        async with self._tx(user_id) as conn:
-            result = await conn.execute(t.usage.insert().values(user_id=user_id, **usage.model_dump()))
-            return UsageRecord(id=_new_id(result), **usage.model_dump())
-
-    async def usage_between(self, user_id: str, start: datetime, end: datetime) -> list[UsageRecord]:
-        """Usage records in [start, end), oldest first."""
-        u = t.usage.c
-        query = sa.select(t.usage).where(u.user_id == user_id, u.at >= start, u.at < end).order_by(u.at, u.id)
-        async with self._tx(user_id) as conn:
-            return [_record(UsageRecord, row) for row in await conn.execute(query)]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Alembic's `command.upgrade` runs env.py through module-level state: one migration at a time per process.
 _LOCK = threading.Lock()
-HEAD = "0001"
+HEAD = "0002"
 """The newest revision; a test keeps it equal to the migration scripts' head. Knowing it without
 importing Alembic lets an up-to-date database open without loading Alembic at all."""
 

@@ -209,6 +209,7 @@ messages = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Index("ix_messages_conversation", "conversation_id", "id"),
+    sa.Index("ix_messages_user_role_time", "user_id", "role", "created_at"),
 )
 
 usage = sa.Table(

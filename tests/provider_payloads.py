@@ -259,19 +259,25 @@ class ScriptedTransport(httpx2.AsyncBaseTransport):
     """Answers each request with the next scripted reply, repeating the last one once the script runs out.
 
     A 200 reply to a request that asked for `"stream": true` goes out as server-sent events built by `sse`.
+    `rescript` swaps the script for the requests still to come, e.g. when an outage ends.
     """
 
     def __init__(self, replies: Sequence[Reply], *, sse: SSE) -> None:
+        self.sse = sse
+        self.requests: list[Recorded] = []
+        self.rescript(replies)
+
+    def rescript(self, replies: Sequence[Reply]) -> None:
+        """Answer the next requests with `replies` instead, again repeating the last one."""
         if not replies:
             raise ValueError("script at least one reply")
         self.replies = list(replies)
-        self.sse = sse
-        self.requests: list[Recorded] = []
+        self._first = len(self.requests)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         body: JSON = json.loads(await request.aread() or b"{}")
         self.requests.append(Recorded(request.method, str(request.url), dict(request.headers), body))
-        reply = self.replies[min(len(self.requests), len(self.replies)) - 1]
+        reply = self.replies[min(len(self.requests) - self._first, len(self.replies)) - 1]
         if reply.error is not None:
             raise reply.error(request)
         if reply.status == 200 and body.get("stream"):

@@ -151,5 +151,6 @@ def test_interactive_chat_with_an_approval(db: Path) -> None:
     assert "Apply this change?" in result.output
     assert "Bye" in result.output
     code, out, _ = coach("program", "show", "--user", "demo", db=db)
+    assert code == 0
     upper_b = out.split("Upper B")[1].split("Lower B")[0]
     assert "Lateral Raise" not in upper_b

@@ -47,7 +47,7 @@ def _upgrade_twice(url: str) -> tuple[str, str]:
 def test_upgrade_twice_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
     first, second = _upgrade_twice(url)
-    assert "upgraded empty -> 0001" in first
+    assert "upgraded empty -> 0002" in first
     assert "nothing to do" in second
     before = asyncio.run(_schema_snapshot(url))
     assert ("memories", "embedding") in before
@@ -58,7 +58,7 @@ def test_upgrade_twice_on_sqlite(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_upgrade_twice_on_postgres(fresh_postgres_url: str) -> None:
     first, second = _upgrade_twice(fresh_postgres_url)
-    assert "upgraded empty -> 0001" in first
+    assert "upgraded empty -> 0002" in first
     assert "nothing to do" in second
     before = asyncio.run(_schema_snapshot(fresh_postgres_url))
     _upgrade_twice(fresh_postgres_url)
@@ -129,3 +129,27 @@ async def test_a_fresh_sqlite_file_gets_the_same_schema_as_the_migrations(tmp_pa
             await engine.dispose()
     assert shapes[0] == shapes[1]
     assert "memories" in shapes[0]
+
+
+@pytest.mark.anyio
+async def test_an_older_sqlite_file_upgrades_itself_on_open(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    engine = create_engine(str(path))
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda sync: command.upgrade(migrate._config(sync), "0001"))  # pyright: ignore[reportPrivateUsage]
+        assert await migrate.current(engine) == "0001"
+    finally:
+        await engine.dispose()
+    async with open_store(f"sqlite+aiosqlite:///{path}") as store:
+        assert await store.exercise("bench-press") is not None
+    engine = create_engine(str(path))
+    try:
+        assert await migrate.current(engine) == "0002"
+        async with engine.connect() as conn:
+            names = await conn.run_sync(lambda sync: {i["name"] for i in sa.inspect(sync).get_indexes("messages")})
+        assert "ix_messages_user_role_time" in names
+    finally:
+        await engine.dispose()

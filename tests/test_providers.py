@@ -14,6 +14,7 @@ sets `max_retries=0` for the run instead (`ModelSettings['max_retries']`, which 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -22,18 +23,29 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
 from typing import Any, Literal
 
+import anyio
 import httpx2
 import pytest
-from pydantic_ai import Agent, AgentRunResultEvent, ModelResponse
+from pydantic_ai import Agent, AgentRunResultEvent, ModelMessage, ModelResponse, TextPart
+from pydantic_ai.exceptions import ModelServerError
 from pydantic_ai.models import Model, override_allow_model_requests
 from pydantic_ai.models.anthropic import AnthropicModel
 from pydantic_ai.models.fallback import FallbackModel
+from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.models.ollama import OllamaModel
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.run import AgentRunResult
 from pydantic_ai.settings import ModelSettings
 
-from coach.models import DEFAULT_ANTHROPIC_MODEL, SDK_MAX_RETRIES, build_model, describe
+from coach._breaker import DEFAULT_COOLDOWN, DEFAULT_THRESHOLD, CircuitBreakerModel
+from coach.models import (
+    BREAKER_COOLDOWN_ENV,
+    BREAKER_THRESHOLD_ENV,
+    DEFAULT_ANTHROPIC_MODEL,
+    SDK_MAX_RETRIES,
+    build_model,
+    describe,
+)
 from coach.offline import OfflineModel
 from tests.provider_payloads import (
     ANTHROPIC_API_ERROR,
@@ -75,6 +87,8 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("COACH_OPENAI_BASE_URL", "COACH_OPENAI_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    monkeypatch.delenv(BREAKER_THRESHOLD_ENV, raising=False)
+    monkeypatch.delenv(BREAKER_COOLDOWN_ENV, raising=False)
     with override_allow_model_requests(True):  # the scripted transport never leaves the process
         yield
 
@@ -116,6 +130,20 @@ async def client_for() -> AsyncIterator[ClientFor]:
 
 def responses(result: AgentRunResult[str]) -> list[ModelResponse]:
     return [m for m in result.all_messages() if isinstance(m, ModelResponse)]
+
+
+def breaker_of(model: Model) -> CircuitBreakerModel:
+    """The circuit breaker `build_model` puts in front of the provider model."""
+    assert isinstance(model, FallbackModel)
+    breaker, fallback = model.models
+    assert isinstance(breaker, CircuitBreakerModel)
+    assert isinstance(fallback, OfflineModel)
+    return breaker
+
+
+def provider(model: Model) -> Model:
+    """The provider model behind the fallback chain and its circuit breaker."""
+    return breaker_of(model).wrapped
 
 
 # --- 1. Anthropic tool-use round trip ---------------------------------------------------------------------------
@@ -182,8 +210,7 @@ async def test_openai_compatible_tool_round_trip(
 ) -> None:
     transport = ScriptedTransport([Reply(body=OPENAI_TOOL_CALLS), Reply(body=OPENAI_TEXT)], sse=openai_sse)
     model = build_model(spec, openai_base_url=OLLAMA_BASE_URL, http_client=client_for(transport))
-    assert isinstance(model, FallbackModel)
-    assert type(model.models[0]) is model_class
+    assert type(provider(model)) is model_class
 
     result = await run(coach_agent(model), mode)
 
@@ -332,11 +359,9 @@ def test_no_key_means_offline() -> None:
 
 def test_key_means_claude_then_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     for model in (build_model(anthropic_api_key=ANTHROPIC_KEY), _with_env_key(monkeypatch)):
-        assert isinstance(model, FallbackModel)
-        primary, fallback = model.models
+        primary = provider(model)  # behind its circuit breaker, in front of the offline coach
         assert isinstance(primary, AnthropicModel)
         assert primary.model_name == ANTHROPIC_MODEL
-        assert isinstance(fallback, OfflineModel)
         assert describe(model) == f"{DEFAULT_ANTHROPIC_MODEL} -> offline"
 
 
@@ -358,21 +383,17 @@ def test_coach_model_env_openai_with_base_url(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("COACH_OPENAI_BASE_URL", OLLAMA_BASE_URL)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-proj-must-not-leak")
     model = build_model()
-    assert isinstance(model, FallbackModel)
-    primary, fallback = model.models
+    primary = provider(model)
     assert type(primary) is OpenAIChatModel
     assert primary.model_name == OLLAMA_MODEL
     assert primary.base_url == f"{OLLAMA_BASE_URL}/"
     assert primary.client.api_key == "unused"  # the OpenAI key is only ever sent to OpenAI
-    assert isinstance(fallback, OfflineModel)
     assert describe(model) == "openai:llama3.2 -> offline"
 
 
 def test_openai_without_base_url_uses_openai_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-proj-test")
-    model = build_model("openai:gpt-4.1-mini")
-    assert isinstance(model, FallbackModel)
-    primary = model.models[0]
+    primary = provider(build_model("openai:gpt-4.1-mini"))
     assert isinstance(primary, OpenAIChatModel)
     assert primary.base_url == "https://api.openai.com/v1/"
     assert primary.client.api_key == "sk-proj-test"
@@ -401,3 +422,253 @@ def test_offline_path_does_not_import_the_provider_sdks() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.split() == ["offline"]
+
+
+# --- 7. The circuit breaker: an outage costs three failures, then nothing until the cooldown is over ---------------
+
+
+class FakeClock:
+    """Monotonic seconds that only move when a test moves them."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+CALLS_PER_STEP = 1 + SDK_MAX_RETRIES
+"""HTTP requests one failing agent step makes: the SDK's first try and its retries."""
+
+OUTAGE = [Reply(500, ANTHROPIC_API_ERROR, FAST_RETRY)]
+OPEN_FOR_THE_COOLDOWN = f"CircuitOpenError: provider circuit open; retrying after {DEFAULT_COOLDOWN:.1f} s"
+
+
+def attempt_errors(result: AgentRunResult[str]) -> list[str]:
+    """The errors of the provider attempts each step of the turn fell back from, in order."""
+    return [attempt.error or "" for step in responses(result) for attempt in step.failed_attempts or []]
+
+
+def breaker_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "coach.models" and r.levelno == logging.WARNING]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("recovered", [True, False], ids=["recovered", "still-down"])
+async def test_breaker_opens_after_consecutive_failures_and_probes_after_the_cooldown(
+    mode: Mode, recovered: bool, client_for: ClientFor, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="coach.models")
+    clock = FakeClock()
+    transport = ScriptedTransport(OUTAGE, sse=anthropic_sse)
+    model = build_model(anthropic_api_key=ANTHROPIC_KEY, http_client=client_for(transport), clock=clock)
+    breaker = breaker_of(model)
+    assert (breaker.threshold, breaker.cooldown) == (DEFAULT_THRESHOLD, DEFAULT_COOLDOWN) == (3, 30.0)
+    assert describe(model) == f"{DEFAULT_ANTHROPIC_MODEL} -> offline"
+    agent = coach_agent(model)
+    settings: ModelSettings = {"max_tokens": 1024}
+
+    # Turn 1: two steps (the tool call, the reply), each tries Anthropic 1 + 2 times before the offline coach answers.
+    result = await run(agent, mode, settings)
+    assert len(responses(result)) == 2
+    assert len(transport.requests) == 2 * CALLS_PER_STEP
+    assert (breaker.state, breaker.failures) == ("closed", 2)
+    assert breaker_warnings(caplog) == []
+
+    # Turn 2: its first step is the third failure in a row and opens the circuit; its second step skips Anthropic.
+    result = await run(agent, mode, settings)
+    assert len(transport.requests) == 3 * CALLS_PER_STEP
+    assert (breaker.state, breaker.failures) == ("open", 3)
+    first, second = attempt_errors(result)
+    assert first.startswith("ModelServerError: status_code: 500")
+    assert second == OPEN_FOR_THE_COOLDOWN
+    (opened,) = breaker_warnings(caplog)
+    assert opened.startswith(f"{DEFAULT_ANTHROPIC_MODEL} failed 3 times in a row (last: ModelServerError")
+    assert opened.endswith("provider circuit open, other models answer for 30 s")
+
+    # Until the cooldown is over, a turn makes no request at all: the offline coach answers every step at once.
+    clock.now += DEFAULT_COOLDOWN - 0.5
+    result = await run(agent, mode, settings)
+    assert len(transport.requests) == 3 * CALLS_PER_STEP
+    assert result.output
+    assert [r.model_name for r in responses(result)] == [OfflineModel().model_name] * 2
+    assert attempt_errors(result) == ["CircuitOpenError: provider circuit open; retrying after 0.5 s"] * 2
+    assert breaker.state == "open"
+
+    # The cooldown is over: half-open, the next request goes through to probe Anthropic.
+    clock.now += 0.5
+    assert breaker.state == "half-open"
+    if recovered:
+        transport.rescript([Reply(body=ANTHROPIC_TOOL_USE), Reply(body=ANTHROPIC_TEXT)])
+        result = await run(agent, mode, settings)
+        assert result.output == ANTHROPIC_TEXT["content"][0]["text"]
+        assert len(transport.requests) == 3 * CALLS_PER_STEP + 2  # the probe, then the turn's second step
+        assert all(r.model_name == ANTHROPIC_MODEL and not r.failed_attempts for r in responses(result))
+        assert (breaker.state, breaker.failures) == ("closed", 0)
+        assert breaker_warnings(caplog) == [
+            opened,
+            f"{DEFAULT_ANTHROPIC_MODEL} answered again: provider circuit closed",
+        ]
+    else:
+        result = await run(agent, mode, settings)
+        # The probe (with the SDK's retries, as any request) fails and re-opens the circuit for another cooldown.
+        assert len(transport.requests) == 4 * CALLS_PER_STEP
+        first, second = attempt_errors(result)
+        assert first.startswith("ModelServerError: status_code: 500")
+        assert second == OPEN_FOR_THE_COOLDOWN
+        assert (breaker.state, breaker.failures) == ("open", 4)
+        assert breaker_warnings(caplog) == [opened]  # the failed probe is only logged at INFO
+        assert any("still failing" in r.getMessage() for r in caplog.records if r.levelno == logging.INFO)
+        clock.now += DEFAULT_COOLDOWN - 1
+        await run(agent, mode, settings)
+        assert len(transport.requests) == 4 * CALLS_PER_STEP
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_bug_in_a_tool_is_not_a_provider_failure(mode: Mode, client_for: ClientFor) -> None:
+    transport = ScriptedTransport([Reply(body=ANTHROPIC_TOOL_USE)], sse=anthropic_sse)
+    model = build_model(anthropic_api_key=ANTHROPIC_KEY, http_client=client_for(transport), clock=FakeClock())
+    agent = Agent(model)
+
+    @agent.tool_plain
+    def get_active_fast() -> dict[str, Any]:
+        """The user's current fast, if any."""
+        raise ValueError("a bug in the tool")
+
+    for turn in range(1, DEFAULT_THRESHOLD + 2):
+        with pytest.raises(ValueError, match="a bug in the tool"):
+            await run(agent, mode, {"max_tokens": 1024})
+        assert len(transport.requests) == turn  # every turn still asks Anthropic
+    assert (breaker_of(model).state, breaker_of(model).failures) == ("closed", 0)
+
+
+class Provider:
+    """A provider model whose next answer a test decides: text, a `ModelAPIError`, or a bug's `ValueError`.
+
+    With `gate` set, each request sets `arrived` and waits for the gate, so a test can hold requests in flight.
+    """
+
+    def __init__(self) -> None:
+        self.error: Exception | None = None
+        self.gate: anyio.Event | None = None
+        self.arrived = anyio.Event()
+        self.calls = 0
+        self.model = FunctionModel(self.respond, stream_function=self.stream, model_name="provider")
+
+    async def answer(self) -> str:
+        self.calls += 1
+        if self.error is not None:
+            raise self.error
+        if self.gate is not None:
+            self.arrived.set()
+            await self.gate.wait()
+        return "from the provider"
+
+    async def respond(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        return ModelResponse(parts=[TextPart(await self.answer())])
+
+    async def stream(self, messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        yield await self.answer()
+
+
+DOWN = ModelServerError("provider", "status_code: 500")
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_bug_in_the_provider_model_neither_counts_nor_blocks_the_probe(mode: Mode) -> None:
+    clock = FakeClock()
+    fake = Provider()
+    breaker = CircuitBreakerModel(fake.model, threshold=2, cooldown=10, clock=clock)
+    agent = Agent(FallbackModel(breaker, OfflineModel()))
+
+    fake.error = DOWN
+    assert (await run(agent, mode)).response.model_name == OfflineModel().model_name
+    assert breaker.failures == 1
+    # `FallbackModel` does not fall back on a bug: the turn fails, and the breaker does not count it.
+    fake.error = ValueError("a bug in the model")
+    with pytest.raises(ValueError, match="a bug in the model"):
+        await run(agent, mode)
+    assert (breaker.state, breaker.failures) == ("closed", 1)
+    fake.error = DOWN
+    await run(agent, mode)
+    assert (breaker.state, breaker.failures, fake.calls) == ("open", 2, 3)
+
+    # A probe that hits a bug neither closes nor re-opens the circuit: the next request probes again.
+    clock.now += 10
+    fake.error = ValueError("a bug in the model")
+    with pytest.raises(ValueError, match="a bug in the model"):
+        await run(agent, mode)
+    assert (breaker.state, breaker.failures, fake.calls) == ("half-open", 2, 4)
+    fake.error = None
+    assert (await run(agent, mode)).output == "from the provider"
+    assert (breaker.state, breaker.failures, fake.calls) == ("closed", 0, 5)
+
+
+async def test_one_probe_at_a_time() -> None:
+    clock = FakeClock()
+    fake = Provider()
+    breaker = CircuitBreakerModel(fake.model, threshold=1, cooldown=10, clock=clock)
+    agent = Agent(FallbackModel(breaker, OfflineModel()))
+    fake.error = DOWN
+    await run(agent, "stream")
+    assert breaker.state == "open"
+
+    clock.now += 10
+    fake.error, fake.gate = None, anyio.Event()
+    outputs: list[str] = []
+
+    async def turn() -> None:
+        outputs.append((await run(agent, "stream")).output)
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(turn)  # the probe, held in flight
+        await fake.arrived.wait()
+        fake.arrived = anyio.Event()
+        # Meanwhile other turns do not pile onto a provider that may still be down.
+        result = await run(agent, "run")
+        assert result.response.model_name == OfflineModel().model_name
+        assert attempt_errors(result) == [
+            "CircuitOpenError: provider circuit open; retrying after the request probing the provider"
+        ]
+        # A probe that has not come back within a cooldown (a lost one) no longer blocks the next one.
+        clock.now += 10
+        tasks.start_soon(turn)
+        await fake.arrived.wait()
+        fake.gate.set()
+
+    assert outputs == ["from the provider"] * 2
+    assert fake.calls == 3
+    assert (breaker.state, breaker.failures) == ("closed", 0)
+
+
+def test_breaker_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(BREAKER_THRESHOLD_ENV, "5")
+    monkeypatch.setenv(BREAKER_COOLDOWN_ENV, "2.5")
+    model = build_model(anthropic_api_key=ANTHROPIC_KEY)
+    breaker = breaker_of(model)
+    assert (breaker.threshold, breaker.cooldown, breaker.state) == (5, 2.5, "closed")
+    assert describe(model) == f"{DEFAULT_ANTHROPIC_MODEL} -> offline"
+
+    monkeypatch.setenv(BREAKER_THRESHOLD_ENV, "0")  # no breaker: the provider model sits in the chain directly
+    model = build_model(anthropic_api_key=ANTHROPIC_KEY)
+    assert isinstance(model, FallbackModel)
+    assert isinstance(model.models[0], AnthropicModel)
+    assert describe(model) == f"{DEFAULT_ANTHROPIC_MODEL} -> offline"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (BREAKER_THRESHOLD_ENV, "-1"),
+        (BREAKER_THRESHOLD_ENV, "three"),
+        (BREAKER_THRESHOLD_ENV, "2.5"),
+        (BREAKER_COOLDOWN_ENV, "-1"),
+        (BREAKER_COOLDOWN_ENV, "inf"),
+        (BREAKER_COOLDOWN_ENV, "nan"),
+        (BREAKER_COOLDOWN_ENV, "soon"),
+    ],
+)
+def test_bad_breaker_settings_raise(name: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=f"^{name} must be"):
+        build_model(anthropic_api_key=ANTHROPIC_KEY)
