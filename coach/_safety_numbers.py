@@ -1,4 +1,4 @@
-"""The safety screen's number-reading finders: intakes, loss rates, BMI, fast lengths and low blood sugar.
+"""The safety screen's number-reading finders: intakes, loss rates, BMI, fast lengths, low blood sugar and heat.
 
 Each finder reads normalised text (see `coach._safety_text`) and yields where a sign appears; the
 rule table in `coach._safety_rules` names them, and `coach.safety` decides whether a match counts.
@@ -21,10 +21,12 @@ _INTAKE = re.compile(
     r"^\s*(?:kcal\s*)?(?:(?:a|per|each|every|in\s+a)\s+day|daily|all\s+day|total)\b"
     r"|\b(?:eat|eats|eating|ate|eaten|consum\w*|intake|on|at|having|have|stick\w*\s+to|stay\w*|keep\w*|"
     r"limit\w*|cap\w*|down\s+to|drop\w*\s+to|survive\s+on|living\s+on|target|aim\w*|goal)\s+"
-    r"(?:(?:only|just|under|below|less\s+than|no\s+more\s+than|max|barely|around|about|like|to)\s+)*$"
+    r"(?:(?:only|just|under|below|less\s+than|no\s+more\s+than|max|barely|around|about|like|to|for)\s+)*$"
 )
 _DAILY_AFTER = re.compile(r"\s*(?:kcal\s*)?(?:(?:a|per|each|every|in\s+a)\s+day|daily|all\s+day)\b")
-_RESTRICTIVE_BEFORE = re.compile(r"\b(?:only|just|under|below|less\s+than|no\s+more\s+than|max|barely|down\s+to)\s+$")
+_RESTRICTIVE_BEFORE = re.compile(
+    r"\b(?:only|just|under|below|less\s+than|no\s+more\s+than|max|barely|down\s+to|aim\w*\s+for)\s+$"
+)
 _NOT_AN_INTAKE_AFTER = re.compile(
     r"\s*(?:kcal\s+)?(?:deficit|surplus|below|under|over|above|less|more|fewer|extra|left|remaining|burn\w*|"
     r"for\s+(?:breakfast|lunch|dinner|a\s+snack)|at\s+(?:breakfast|lunch|dinner)|per\s+meal|snack|meal|shake|"
@@ -48,16 +50,23 @@ def find_low_intake(text: str) -> Iterator[Span]:
             continue
         daily = bool(_DAILY_AFTER.match(text, match.end()))
         eating = bool(_INTAKE.search(before))
-        unit = unit or ("kcal" in before)  # "get my calories down to 600"
+        # "get my calories down to 600"; "1000 kcal is too much, I'm aiming for 500"
+        unit = (
+            unit or ("kcal" in before) or ("kcal" in text[start : match.start()] and _RESTRICTIVE_BEFORE.search(before))
+        )
         if (unit and (daily or (eating and _RESTRICTIVE_BEFORE.search(before)))) or (daily and eating):
             yield match.span()
 
 
 _LOSS = re.compile(
-    r"\b(?:lose|losing|lost|drop|dropping|dropped|shed|shedding|cut|cutting|get\s+rid\s+of|down)\s+"
+    r"\b(?:lose|losing|lost|drop|dropping|dropped|shed|shedding|cut|cutting|get\s+rid\s+of|down|minus)\s+"
     r"(?:another\s+|like\s+|about\s+|around\s+|over\s+|the\s+last\s+|at\s+least\s+)?"
     r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>kg|lb|stone)\b(?P<rest>[^.!?;\n]{0,60})"
 )
+_LOSS_AMOUNT_FIRST = re.compile(
+    r"\b(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>kg|lb|stone)\s+(?:gone|off|lighter)\b(?P<rest>[^.!?;\n]{0,60})"
+)
+"""Loss goals that name the amount first: "need 12 kg gone before my holiday in 4 weeks"."""
 _RATE = re.compile(r"\s*(?:a|per|each|every|/)\s*(?P<period>day|week|month)\b")
 _WITHIN = re.compile(
     r"\b(?:in|within|over|by|before)\s+(?:the\s+next\s+|just\s+|only\s+|about\s+|like\s+)?"
@@ -98,7 +107,7 @@ def find_fast_loss(text: str) -> Iterator[Span]:
     """Loss goals or reports faster than about 1% of body weight a week ("lose 10 kg in 2 weeks")."""
     weight = body_weight_kg(text)
     limit = weight / 100 if weight else _DEFAULT_MAX_LOSS_KG_PER_WEEK
-    for match in _LOSS.finditer(text):
+    for match in (*_LOSS.finditer(text), *_LOSS_AMOUNT_FIRST.finditer(text)):
         if not (spread := _weeks(match["rest"])):
             continue
         weeks, length = spread
@@ -114,7 +123,10 @@ _HEIGHT = re.compile(
 _WANTS_LESS = re.compile(
     r"\b(?:lose|losing|drop|cut|shed|get\s+down|go\s+down|thinner|skinnier|leaner|smaller|slim\w*)\b"
 )
-_TARGET_WEIGHT = re.compile(r"\b(?:get|go|down|reach|hit|be)\s+(?:down\s+)?to\s+(?P<amount>\d{2,3}(?:\.\d+)?)\b")
+_TARGET_WEIGHT = re.compile(
+    r"\b(?:(?:get|go|down|reach|hit|be)\s+(?:down\s+)?to|(?:goal|target)\s+(?:weight\s+)?(?:is|of|:)?)\s+"
+    r"(?P<amount>\d{2,3}(?:\.\d+)?)\b"
+)
 _UNDERWEIGHT_BMI = 18.5
 
 
@@ -127,18 +139,19 @@ def _height_m(text: str) -> float | None:
     return int(match["cm"]) / 100 if match["cm"] else float(match["m"])
 
 
-def _wants_less(text: str, weight: float | None) -> bool:
+def _wants_less(text: str) -> bool:
     if _WANTS_LESS.search(text):
         return True
-    target = _TARGET_WEIGHT.search(text)
-    return bool(target and weight and float(target["amount"]) < weight)
+    # compared in the unit the weight was given in: "101 lb, goal is 95"
+    target, stated = _TARGET_WEIGHT.search(text), _BODY_WEIGHT.search(text)
+    return bool(target and stated and float(target["amount"]) < float(stated["amount"]))
 
 
 def find_low_bmi(text: str) -> Iterator[Span]:
     """A BMI under 18.5 (stated, or from height and weight) together with a wish to lose more."""
-    weight = body_weight_kg(text)
-    if not _wants_less(text, weight):
+    if not _wants_less(text):
         return
+    weight = body_weight_kg(text)
     if (stated := _BMI.search(text)) and float(stated["bmi"]) < _UNDERWEIGHT_BMI:
         yield stated.span()
         return
@@ -193,7 +206,9 @@ def find_long_fast(text: str) -> Iterator[Span]:
 _HYPO_CONTEXT = re.compile(
     r"\b(?:fasting|fasted|(?:my|a|the|this|water|\d+\s+hours?|\d+\s+days?)\s+fast|hours\s+into|not\s+eaten|omad)\b"
 )
-_HYPO_STRONG = re.compile(r"\b(?:shak\w*|trembl\w*|confus\w*|disorient\w*|can\s+not\s+think\s+straight|blurr\w*)\b")
+_CONFUSED = r"confus\w*(?!\s+(?:about|by|with|on|as\s+to|why|how|what|which|whether|if))"
+"""Confusion as a symptom, not "confused about macros"."""
+_HYPO_STRONG = re.compile(rf"\b(?:shak\w*|trembl\w*|{_CONFUSED}|disorient\w*|can\s+not\s+think\s+straight|blurr\w*)\b")
 _HYPO_WEAK = re.compile(r"\b(?:sweat\w*|clammy|heart\s+(?:is\s+)?(?:racing|pounding)|light\s?headed|dizzy|weak)\b")
 _LOW_SUGAR = re.compile(
     r"\bblood\s+(?:sugar|glucose)\s+(?:is\s+|at\s+|of\s+|was\s+)?(?:(?P<word>low|crash\w*|dropp\w*)|"
@@ -217,4 +232,46 @@ def find_hypoglycaemia(text: str) -> Iterator[Span]:
     if strong:
         yield strong[0].span()
     elif len(weak) >= 2:
+        yield weak[0].span()
+
+
+_HEAT = re.compile(
+    r"\b(?:heat|heatwave|hot|humid\w*|scorching|boiling|sweltering|sun|sunny)\b"
+    r"|\b(?P<temp>\d{2,3})\s*(?:degrees?|deg|°)\s*(?P<unit>c|f|celsius|fahrenheit)?\b"
+)
+_HEAT_STRONG = re.compile(
+    rf"\b(?:{_CONFUSED}|disorient\w*|stopped\s+sweating|not\s+sweating|collaps\w*|passed\s+out|fainted|seizure|"
+    r"slurr\w*|can\s+not\s+think\s+straight|out\s+of\s+it)\b"
+)
+_HEAT_VOMIT = re.compile(r"\b(?:vomit\w*|throw\w*\s+up|threw\s+up|puk\w*|being\s+sick)\b")
+_HEAT_WEAK = re.compile(
+    r"\b(?:nause\w*|dizzy|light\s?headed|headache|head\s+is\s+(?:pounding|throbbing|splitting)|pounding\s+head|"
+    r"cramp\w*|chills|heart\s+is\s+racing|racing\s+heart|weak|faint)\b"
+)
+
+
+def _hot(text: str) -> bool:
+    for match in _HEAT.finditer(text):
+        if not match["temp"]:
+            return True
+        degrees, unit = int(match["temp"]), match["unit"] or ""
+        if (unit.startswith("f") and degrees >= 86) or (not unit.startswith("f") and 30 <= degrees <= 50):
+            return True
+        if not unit and degrees >= 86:
+            return True
+    return False
+
+
+def find_heat_illness(text: str) -> Iterator[Span]:
+    """Heat with confusion or collapse, or with vomiting and another symptom, or with three symptoms."""
+    if not _hot(text):
+        return
+    strong = _HEAT_STRONG.search(text)
+    vomit = _HEAT_VOMIT.search(text)
+    weak = list(_HEAT_WEAK.finditer(text))
+    if strong:
+        yield strong.span()
+    elif vomit and weak:
+        yield vomit.span()
+    elif len({m.group(0) for m in weak}) >= 3:
         yield weak[0].span()

@@ -28,7 +28,8 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict
 
 from coach._safety_numbers import fast_hours as _fast_hours
-from coach._safety_rules import RULES, Category, Rule
+from coach._safety_rules import ROUTINE_RULES, Category, Rule
+from coach._safety_rules_acute import ACUTE_RULES
 from coach._safety_text import normalise, sentence_bounds
 
 __all__ = [
@@ -40,6 +41,9 @@ __all__ = [
     "review_reply",
     "screen",
 ]
+
+_RULES: Final[tuple[Rule, ...]] = (*ACUTE_RULES, *ROUTINE_RULES)
+"""Every rule the screen runs: the acute ones (emergency, self-harm) first, so they give the reason on ties."""
 
 _PRIORITY: Final[dict[Category, int]] = {
     "allow": 0,
@@ -145,12 +149,21 @@ _NOW = re.compile(
     r"tonight|last\s+night|minutes?\s+ago|an?\s+hour\s+ago|\d+\s*(?:min\w*|hours?)\s+ago|earlier|since|"
     r"mid[- ]?(?:set|workout|run|squat|rep|session)|keeps?|getting\s+worse|not\s+going\s+away|will\s+not\s+stop|"
     r"(?:is|are)\s+having|help)\b"
+    # someone else's sign described as it unfolds: "he is slurring his words", "she is turning blue"
+    r"|\b(?:is|are)\s+(?:still\s+)?(?:slurring|drooping|sagging|seizing|convulsing|fitting|choking|gasping|wheezing|"
+    r"turning\s+blue|going\s+blue|vomiting|throwing\s+up|swelling|unconscious|unresponsive|out\s+cold|"
+    r"on\s+the\s+(?:floor|ground))\b"
 )
+_RESOLVED = re.compile(
+    r"\b(?:fine|ok|okay|better|alright|all\s+right|normal|gone|settled)\s+now\b|\bnow\s+(?:it\s+is\s+)?(?:fine|ok|okay|gone)\b"
+)
+"""A sign that has passed ("fine now"): its "now" does not make the sign current."""
 _NOT_RECENT = re.compile(
     r"\b(?:yesterday|last\s+(?:week|month|year|summer|winter|spring|autumn|fall|time)|"
     r"(?:\d+|a|an|few|couple\s+of|several)\s+(?:days?|weeks?|months?|years?)\s+ago|years\s+ago|"
     r"as\s+a\s+(?:kid|child|teen\w*)|when\s+i\s+was\s+(?:younger|a\s+kid|little|\d+)|in\s+the\s+past|used\s+to|"
-    r"history\s+of|once|back\s+in|in\s+(?:19|20)\d\d|previously)\b"
+    r"history\s+of|once|back\s+in|in\s+(?:19|20)\d\d|previously|the\s+other\s+day|(?:last|over\s+the)\s+weekend|"
+    r"(?:on|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
 )
 
 
@@ -173,7 +186,7 @@ def _emergency_downgrade(rule: Rule, text: str, start: int, end: int) -> str | N
     """Why an emergency sign is only a medical question here, or None when it is an emergency."""
     sentence_start, sentence_end = sentence_bounds(text, start)
     sentence = text[sentence_start:sentence_end]
-    if _NOW.search(sentence):
+    if _NOW.search(_RESOLVED.sub(" ", sentence)):
         return None
     if _person(text, start, end) != "first":
         return "about someone else, not happening now"
@@ -215,7 +228,7 @@ def screen(text: str) -> Screen:
     """
     normalised = normalise(text)
     hits: dict[tuple[str, Category], str] = {}
-    for rule in RULES:
+    for rule in _RULES:
         for start, end in rule.find(normalised):
             if judged := _judge(rule, normalised, start, end):
                 category, note = judged

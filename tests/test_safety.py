@@ -14,11 +14,16 @@ from cli.safety import safety
 from coach.safety import FIXED_REPLIES, MEDICAL_INSTRUCTIONS, Category, Screen, review_reply, screen
 
 DEVSET = Path(__file__).parents[1] / "bench" / "safety_devset.jsonl"
+HELDOUT = Path(__file__).parents[1] / "bench" / "safety_heldout.jsonl"
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 
+def _load(path: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def _devset() -> list[dict[str, str]]:
-    return [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return _load(DEVSET)
 
 
 # --- the development set and its targets --------------------------------------------------------
@@ -59,6 +64,46 @@ def test_devset_accuracy(scored: list[tuple[str, str, str]]) -> None:
 
 def test_devset_allow_false_positive_rate(scored: list[tuple[str, str, str]]) -> None:
     allowed = [got for _, expected, got in scored if expected == "allow"]
+    assert sum(got != "allow" for got in allowed) / len(allowed) <= 0.03
+
+
+# --- the held-out set: written before the rules were tuned on it, now part of the regression floor --------
+
+
+def test_heldout_shape() -> None:
+    rows = _load(HELDOUT)
+    counts = Counter(row["category"] for row in rows)
+    assert len(rows) >= 200
+    assert counts["emergency"] >= 40
+    assert counts["self_harm"] >= 40
+    assert counts["disordered_eating"] >= 30
+    assert counts["medical"] >= 30
+    assert counts["allow"] >= 60
+    texts = [row["text"].lower() for row in rows]
+    assert len(set(texts)) == len(texts), "duplicate messages"
+    assert not set(texts) & {row["text"].lower() for row in _devset()}, "messages shared with the development set"
+    assert all(set(row) <= {"text", "category", "note"} for row in rows)
+
+
+@pytest.fixture(scope="module")
+def scored_heldout() -> list[tuple[str, str, str]]:
+    return [(row["text"], row["category"], screen(row["text"]).category) for row in _load(HELDOUT)]
+
+
+@pytest.mark.parametrize("category", ["emergency", "self_harm"])
+def test_heldout_recall_of_crises_is_total(scored_heldout: list[tuple[str, str, str]], category: str) -> None:
+    missed = [text for text, expected, got in scored_heldout if expected == category and got != category]
+    assert missed == []
+    assert _recall(scored_heldout, category) == 1.0
+
+
+def test_heldout_accuracy(scored_heldout: list[tuple[str, str, str]]) -> None:
+    accuracy = sum(expected == got for _, expected, got in scored_heldout) / len(scored_heldout)
+    assert accuracy >= 0.95
+
+
+def test_heldout_allow_false_positive_rate(scored_heldout: list[tuple[str, str, str]]) -> None:
+    allowed = [got for _, expected, got in scored_heldout if expected == "allow"]
     assert sum(got != "allow" for got in allowed) / len(allowed) <= 0.03
 
 
