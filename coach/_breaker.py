@@ -220,4 +220,5 @@ class CircuitBreakerModel(WrapperModel):
     def _released(self, ticket: _Ticket) -> None:
         """Neither a success nor a failure (a bug, a cancelled request): the next request may probe instead."""
         with self._lock:
-            pass
+            if ticket is self._probe:
+                self._probe = None

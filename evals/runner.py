@@ -126,12 +126,15 @@ def scored_model(spec: str | None) -> Model:
     """The model to score, resolved like `coach chat` resolves it, but without the offline fallback.
 
     In the service a provider outage degrades to the offline coach; in an eval that would score the offline coach
-    under the provider's name, so a provider error fails the case instead.
+    under the provider's name, so a provider error fails the case instead (and every case tries the provider:
+    the circuit breaker that protects the service is left out too).
     """
+    from coach._breaker import CircuitBreakerModel
     from coach.models import build_model
 
     built = build_model(spec)
-    return built.models[0] if isinstance(built, FallbackModel) else built
+    model = built.models[0] if isinstance(built, FallbackModel) else built
+    return model.wrapped if isinstance(model, CircuitBreakerModel) else model
 
 
 def judge_model(spec: Model | str | None) -> Model | None:

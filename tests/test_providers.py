@@ -575,6 +575,36 @@ DOWN = ModelServerError("provider", "status_code: 500")
 
 
 @pytest.mark.parametrize("mode", MODES)
+async def test_only_consecutive_failures_open_the_circuit(mode: Mode) -> None:
+    fake = Provider()
+    breaker = CircuitBreakerModel(fake.model, threshold=2, clock=FakeClock())
+    agent = Agent(FallbackModel(breaker, OfflineModel()))
+    for error, failures in [(DOWN, 1), (None, 0), (DOWN, 1), (None, 0), (DOWN, 1), (DOWN, 2)]:
+        fake.error = error
+        await run(agent, mode)
+        assert breaker.failures == failures
+    assert breaker.state == "open"
+    assert fake.calls == 6
+
+
+async def test_an_error_inside_an_open_stream_counts() -> None:
+    """A provider that drops the stream after its first event fails the turn (too late to fall back), and counts."""
+
+    async def dropped(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        yield "You have been "
+        raise ModelServerError("provider", "stream dropped")
+
+    breaker = CircuitBreakerModel(FunctionModel(stream_function=dropped, model_name="provider"), clock=FakeClock())
+    agent = Agent(FallbackModel(breaker, OfflineModel()))
+    for failures in range(1, DEFAULT_THRESHOLD + 1):
+        with pytest.raises(ModelServerError, match="stream dropped"):
+            await run(agent, "stream")
+        assert breaker.failures == failures
+    assert breaker.state == "open"
+    assert (await run(agent, "stream")).response.model_name == OfflineModel().model_name
+
+
+@pytest.mark.parametrize("mode", MODES)
 async def test_a_bug_in_the_provider_model_neither_counts_nor_blocks_the_probe(mode: Mode) -> None:
     clock = FakeClock()
     fake = Provider()
@@ -620,21 +650,22 @@ async def test_one_probe_at_a_time() -> None:
     async def turn() -> None:
         outputs.append((await run(agent, "stream")).output)
 
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(turn)  # the probe, held in flight
-        await fake.arrived.wait()
-        fake.arrived = anyio.Event()
-        # Meanwhile other turns do not pile onto a provider that may still be down.
-        result = await run(agent, "run")
-        assert result.response.model_name == OfflineModel().model_name
-        assert attempt_errors(result) == [
-            "CircuitOpenError: provider circuit open; retrying after the request probing the provider"
-        ]
-        # A probe that has not come back within a cooldown (a lost one) no longer blocks the next one.
-        clock.now += 10
-        tasks.start_soon(turn)
-        await fake.arrived.wait()
-        fake.gate.set()
+    with anyio.fail_after(5):  # a request let through by mistake would wait for the gate for good
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(turn)  # the probe, held in flight
+            await fake.arrived.wait()
+            fake.arrived = anyio.Event()
+            # Meanwhile other turns do not pile onto a provider that may still be down.
+            result = await run(agent, "run")
+            assert result.response.model_name == OfflineModel().model_name
+            assert attempt_errors(result) == [
+                "CircuitOpenError: provider circuit open; retrying after the request probing the provider"
+            ]
+            # A probe that has not come back within a cooldown (a lost one) no longer blocks the next one.
+            clock.now += 10
+            tasks.start_soon(turn)
+            await fake.arrived.wait()
+            fake.gate.set()
 
     assert outputs == ["from the provider"] * 2
     assert fake.calls == 3
