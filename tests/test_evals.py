@@ -337,3 +337,14 @@ def test_safety_benchmark_is_its_own_dataset() -> None:
     assert suite.kind == "safety_bench"
     assert len(dataset.cases) == len(safety_bench.DEVSET.read_text(encoding="utf-8").split("\n")) - 1
     assert {case.expected_output for case in dataset.cases} == set(safety_bench.CATEGORIES)
+
+
+def test_a_provider_is_scored_bare(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic_ai.models.anthropic import AnthropicModel
+
+    from evals.runner import scored_model
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    model = scored_model("anthropic:claude-sonnet-4-6")
+    assert isinstance(model, AnthropicModel)
+    assert scored_model("offline").model_name == "spotter-offline-1"
