@@ -21,6 +21,18 @@ def _screen(text: str) -> Any:
     return screen(text)
 
 
+def _screen_deep(texts: list[str]) -> list[Any]:
+    """The rules and then the semantic check (which loads the embedding model on first use)."""
+    import asyncio
+
+    from coach.safety import screen_deep
+
+    async def run() -> list[Any]:
+        return [await screen_deep(text) for text in texts]
+
+    return asyncio.run(run())
+
+
 _STYLE: dict[Category, str] = {
     "allow": "green",
     "medical": "yellow",
@@ -39,20 +51,26 @@ def safety(
         str | None,
         typer.Option("--jsonl", help="read one JSON object with a 'text' field per line from FILE, or - for stdin"),
     ] = None,
+    deep: Annotated[
+        bool,
+        typer.Option("--deep", help="also run the semantic check (the offline embedding model), as a chat turn does"),
+    ] = False,
 ) -> None:
     """Screen a message with the safety filter and print its category and the reason."""
     if jsonl is not None:
         if text is not None:
             fail("give a message or --jsonl, not both")
-        for record in _read_jsonl(jsonl):
-            result = _screen(record["text"])
+        records = _read_jsonl(jsonl)
+        texts = [record["text"] for record in records]
+        results = _screen_deep(texts) if deep else [_screen(t) for t in texts]
+        for record, result in zip(records, results, strict=True):
             out = {"id": record["id"]} if "id" in record else {}
             out |= {"category": result.category, "reason": result.reason}
             typer.echo(json.dumps(out, ensure_ascii=False))
         return
     if text is None:
         fail("give a message to screen, or --jsonl FILE (- for stdin)")
-    result = _screen(text)
+    result = _screen_deep([text])[0] if deep else _screen(text)
     if json_out:
         typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         return

@@ -57,6 +57,9 @@ class _MiniLM:
         self._tokenizer.enable_padding()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
+        # Idle worker threads would otherwise spin after each run, taking the cores from the rest of a turn
+        # (the safety screen embeds every message).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session: Any = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         # The tokenizer's padding state is shared between calls.
         self._lock = threading.Lock()

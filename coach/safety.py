@@ -16,14 +16,22 @@ Context choices:
 - Disordered-eating signs about someone else are medical: the writer needs information, not the
   reply that switches their own conversation out of weight-loss mode.
 
+`screen_deep` runs the rules and then, when they found no emergency or self-harm, a second check
+(`coach._safety_semantic`): the message's MiniLM embedding against labelled exemplar messages. It catches
+phrasings the rules have no words for ("my chest is in a vice") and can only escalate, never downgrade.
+A proposed emergency still has to pass the rules' context: not negated, not asked about, not from
+yesterday or earlier, not about someone else unless it is happening now.
+
 `review_reply` checks what the coach is about to send: no intakes under 1,200 kcal a day, no fasts
 past 72 hours and no medicine doses may be recommended. Reports of logged figures are fine.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,6 +39,9 @@ from coach._safety_numbers import fast_hours as _fast_hours
 from coach._safety_rules import ROUTINE_RULES, Category, Rule
 from coach._safety_rules_acute import ACUTE_RULES
 from coach._safety_text import normalise, sentence_bounds
+
+if TYPE_CHECKING:
+    from coach._safety_semantic import Match, SyncEmbedder
 
 __all__ = [
     "FIXED_REPLIES",
@@ -40,7 +51,10 @@ __all__ = [
     "Screen",
     "review_reply",
     "screen",
+    "screen_deep",
 ]
+
+log = logging.getLogger(__name__)
 
 _RULES: Final[tuple[Rule, ...]] = (*ACUTE_RULES, *ROUTINE_RULES)
 """Every rule the screen runs: the acute ones (emergency, self-harm) first, so they give the reason on ties."""
@@ -241,6 +255,78 @@ def screen(text: str) -> Screen:
     (_, category), reason = ranked[0]
     names = tuple(dict.fromkeys(name for (name, _), _ in ranked))
     return Screen(category=category, reason=reason, matched=names)
+
+
+# --- the semantic second check ----------------------------------------------------------------
+
+_SEMANTIC_LABELS: Final[dict[Category, str]] = {"emergency": "emergency", "self_harm": "self-harm"}
+
+
+def _emergency_context(text: str) -> str | None:
+    """Why a semantically proposed emergency does not count in this message, or None when it does.
+
+    The embedding has no span to judge, so the rules' context choices apply to the whole message:
+    a sign the rules found negated ("no dizziness at all"), a question ("what are the signs of"), a
+    mention from yesterday or earlier, or someone else's sign that is not happening now.
+    """
+    if any(_negated(text, start, end, rule.negation_window) for rule in _RULES for start, end in rule.find(text)):
+        return "a sign is negated"
+    if _NOW.search(_RESOLVED.sub(" ", text)):
+        return None
+    if _HYPOTHETICAL.search(_REAL_DOUBT.sub(" ", text)):
+        return "asked about, not reported"
+    if _NOT_RECENT.search(text):
+        return "not recent"
+    people = {match.lastgroup for match in _PERSON.finditer(text)}
+    if "third" in people and "first" not in people:
+        return "about someone else, not happening now"
+    return None
+
+
+def semantic_counts(match: Match, text: str) -> bool:
+    """Whether a semantic match counts in the message's context (self-harm always does, as with the rules)."""
+    return match.category != "emergency" or _emergency_context(normalise(text)) is None
+
+
+def _escalated(ruled: Screen, text: str, embedder: SyncEmbedder | None) -> Screen:
+    from coach import _safety_semantic as semantic
+
+    if embedder is None:
+        from coach.embedder import default_embedder
+
+        embedder = default_embedder()
+    found = next((match for match in semantic.check(text, embedder) if semantic_counts(match, text)), None)
+    if found is None or _PRIORITY[found.category] <= _PRIORITY[ruled.category]:
+        return ruled
+    reason = f"close to known {_SEMANTIC_LABELS[found.category]} messages (similarity {found.similarity:.2f})"
+    return Screen(category=found.category, reason=reason, matched=(f"semantic:{found.category}", *ruled.matched))
+
+
+async def screen_deep(text: str, embedder: SyncEmbedder | None = None) -> Screen:
+    """Screen with the rules, then, unless they found an emergency or self-harm, with the semantic check.
+
+    The semantic check embeds the message off the event loop (a few milliseconds; the model loads on first
+    use) and can only escalate to `emergency` or `self_harm`. Empty text never loads the model. If the check
+    fails (a missing or corrupt model), the failure is logged and the rules' screen is returned.
+
+    Args:
+        text: The person's message, as typed.
+        embedder: What embeds the message; default: the process-wide MiniLM embedder.
+
+    Returns:
+        The rules' screen, or an escalation whose reason names the semantic match and whose `matched`
+        starts with "semantic:<category>".
+
+    """
+    ruled = screen(text)
+    if ruled.category in ("emergency", "self_harm") or not text.strip():
+        return ruled
+    try:
+        return await asyncio.to_thread(_escalated, ruled, text, embedder)
+    except Exception:
+        # The second check can only add to the rules; when it cannot run, the rules' screen stands.
+        log.exception("semantic safety check failed; keeping the rules' screen")
+        return ruled
 
 
 # --- reply review -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ Every entry point (CLI, API, evals) calls `run_turn`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -154,15 +155,23 @@ async def run_turn(
 async def _turn(
     ctx: TurnContext, text: str | None, conversation_id: str, approvals: dict[str, bool] | None
 ) -> TurnResult:
-    conversation = await ctx.store.conversation(ctx.user.id, conversation_id)
+    # The screen's semantic check embeds the message on a worker thread while the conversation loads and the
+    # message is stored; it is awaited before anything is decided and before any model is called.
+    screening_task = asyncio.create_task(safety.screen_deep(text)) if text else None
+    try:
+        conversation = await ctx.store.conversation(ctx.user.id, conversation_id)
+        if text:
+            # Stored before any model is called, so a failure further on loses nothing.
+            user_row = MessageIn(role="user", text=text, created_at=ctx.now)
+            await ctx.store.append_messages(ctx.user.id, conversation_id, [user_row])
+    except BaseException:
+        if screening_task is not None:
+            screening_task.cancel()
+        raise
     with telemetry.span("safety screen") as screening:
-        screen = safety.screen(text) if text else safety.Screen(category="allow", reason="approval answer")
+        screen = await screening_task if screening_task else safety.Screen(category="allow", reason="approval answer")
         screening.set_attribute("coach.safety.category", screen.category)
     await _emit(ctx, "safety", screen.model_dump())
-    if text:
-        # Stored before any model is called, so a failure further on loses nothing.
-        user_row = MessageIn(role="user", text=text, created_at=ctx.now)
-        await ctx.store.append_messages(ctx.user.id, conversation_id, [user_row])
     mode = conversation.mode if conversation else "normal"
     if screen.category in ("emergency", "self_harm") or (
         screen.category == "disordered_eating" and mode != "disordered_eating"

@@ -282,3 +282,18 @@ async def test_a_replaced_reply_is_announced_to_streaming_clients(demo_store: St
     replaced = [e.data["text"] for e in events if e.kind == "reply_replaced"]
     assert replaced == [result.reply]
     assert "5 day" not in result.reply
+
+
+async def test_a_crisis_only_the_semantic_check_catches_never_reaches_a_model(demo_store: Store) -> None:
+    text = "feel like my chest is in a vice and my left hand is tingling"
+    assert safety.screen(text).category == "allow"  # no rule has these words
+    spy = Spy()
+    result = await run_turn(await _ctx(demo_store, function_model(spy)), text)
+    assert spy.calls == 0
+    assert result.safety.category == "emergency"
+    assert result.safety.matched[0] == "semantic:emergency"
+    assert result.reply == safety.FIXED_REPLIES["emergency"]
+    assert result.usage.requests == 0
+    conversation = await demo_store.conversation("demo", result.conversation_id)
+    assert conversation is not None
+    assert [m.role for m in conversation.messages] == ["user", "assistant"]
