@@ -1,7 +1,9 @@
 """Per-turn overhead of a full coaching turn against a bare Pydantic AI agent, same machine, same run.
 
-A full turn: safety screen, the user's message stored, the agent on the offline model calling two tools
-(the active fast and today's meals) over a SQLite store, the reply reviewed, messages and usage stored.
+Plain runs (no listener: the JSON API, evals) and streamed runs (the CLI, SSE) are timed separately.
+A full turn: safety screen (rules and the semantic check), the user's message stored, the agent on the
+offline model calling two tools (the active fast and today's meals) over a SQLite store, the reply
+reviewed, messages and usage stored.
 The floor: a bare agent with a FunctionModel calling two tools that return small dicts, no store.
 
     uv run python bench/turn.py [--turns 300] [--db PATH]
@@ -28,7 +30,7 @@ from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls
 from coach.demo import seed_demo
 from coach.embedder import HashEmbedder
 from coach.offline import OfflineModel
-from coach.turn import TurnContext, run_turn
+from coach.turn import TurnContext, TurnEvent, run_turn
 from stores import open_store
 
 QUESTION = "how's my fast and what did I eat today?"
@@ -69,25 +71,33 @@ def bare_agent() -> Agent[None, str]:
     return agent
 
 
-async def time_bare(turns: int) -> list[float]:
+async def time_bare(turns: int, streamed: bool) -> list[float]:
     agent = bare_agent()
     samples: list[float] = []
     for _ in range(turns):
         start = time.perf_counter()
-        async with agent.run_stream_events(QUESTION) as events:
-            async for _event in events:
-                pass
+        if streamed:
+            async with agent.run_stream_events(QUESTION) as events:
+                async for _event in events:
+                    pass
+        else:
+            await agent.run(QUESTION)
         samples.append((time.perf_counter() - start) * 1000)
     return samples
 
 
-async def time_turns(path: Path, turns: int) -> list[float]:
+async def ignore(event: TurnEvent) -> None:
+    """A listener that drops events: enough to make the turn stream."""
+
+
+async def time_turns(path: Path, turns: int, streamed: bool) -> list[float]:
     now = datetime.now(UTC)
     async with open_store(f"sqlite+aiosqlite:///{path}") as store:
         await seed_demo(store, HashEmbedder(), now, reset=True)
         user = await store.user("demo")
         assert user is not None
         ctx = TurnContext(store=store, user=user, model=OfflineModel(), embedder=HashEmbedder(), now=now)
+        ctx.on_event = ignore if streamed else None
         check = await run_turn(ctx, QUESTION)
         assert [c.name for c in check.tool_calls] == ["get_active_fast", "get_meal_history"], check.tool_calls
         samples: list[float] = []
@@ -105,18 +115,20 @@ async def main() -> None:
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp()) / "turn.db"
     warm = max(20, args.turns // 10)
-    await time_bare(warm)
-    bare = await time_bare(args.turns)
-    await time_turns(path, warm)
-    full = await time_turns(path, args.turns)
-    bare_p50, bare_p95 = percentiles(bare)
-    full_p50, full_p95 = percentiles(full)
     print(f"turns: {args.turns} each (after {warm} warm-up), SQLite file {path}")
     print("| run | p50 ms | p95 ms |")
     print("|---|---|---|")
-    print(f"| bare agent (FunctionModel, two tools, no store) | {bare_p50:.2f} | {bare_p95:.2f} |")
-    print(f"| full turn (screen, store, offline model, two tools, persist) | {full_p50:.2f} | {full_p95:.2f} |")
-    print(f"ratio (p50): {full_p50 / bare_p50:.1f}x; overhead p50: {full_p50 - bare_p50:.2f} ms")
+    for streamed in (False, True):
+        mode = "streamed" if streamed else "plain"
+        await time_bare(warm, streamed)
+        bare = percentiles(await time_bare(args.turns, streamed))
+        await time_turns(path, warm, streamed)
+        full = percentiles(await time_turns(path, args.turns, streamed))
+        print(f"| bare agent, {mode} (FunctionModel, two tools, no store) | {bare[0]:.2f} | {bare[1]:.2f} |")
+        print(
+            f"| full turn, {mode} (screen, store, offline model, two tools, persist) | {full[0]:.2f} | {full[1]:.2f} |"
+        )
+        print(f"| ratio at p50, {mode} | {full[0] / bare[0]:.1f}x | overhead {full[0] - bare[0]:.2f} ms |")
 
 
 if __name__ == "__main__":

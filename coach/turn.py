@@ -29,6 +29,8 @@ from pydantic_ai import (
     PartStartEvent,
     TextPart,
     TextPartDelta,
+    ToolCallPart,
+    ToolReturnPart,
     UserPromptPart,
 )
 from pydantic_ai.models import Model
@@ -145,21 +147,23 @@ async def run_turn(
     approvals: dict[str, bool] | None = None,
 ) -> TurnResult:
     """Run one turn: a new message (`text`), or the user's answers to pending approvals (`approvals`)."""
+    new = conversation_id is None
     conversation_id = conversation_id or uuid.uuid4().hex
     with telemetry.turn_span(ctx.user.id, conversation_id, text) as turn:
-        result = await _turn(ctx, text, conversation_id, approvals)
+        result = await _turn(ctx, text, conversation_id, approvals, new)
         turn.finish(result)
     return result
 
 
 async def _turn(
-    ctx: TurnContext, text: str | None, conversation_id: str, approvals: dict[str, bool] | None
+    ctx: TurnContext, text: str | None, conversation_id: str, approvals: dict[str, bool] | None, new: bool
 ) -> TurnResult:
     # The screen's semantic check embeds the message on a worker thread while the conversation loads and the
     # message is stored; it is awaited before anything is decided and before any model is called.
     screening_task = asyncio.create_task(safety.screen_deep(text)) if text else None
     try:
-        conversation = await ctx.store.conversation(ctx.user.id, conversation_id)
+        # A new conversation has nothing to load.
+        conversation = None if new else await ctx.store.conversation(ctx.user.id, conversation_id)
         if text:
             # Stored before any model is called, so a failure further on loses nothing.
             user_row = MessageIn(role="user", text=text, created_at=ctx.now)
@@ -209,17 +213,27 @@ async def _run_agent(
 ) -> TurnResult:
     assert deps.conversation_id is not None
     results = DeferredToolResults(approvals=dict(approvals)) if approvals else None
-    calls: list[ToolCall] = []
+    options: dict[str, Any] = {
+        "message_history": history,
+        "deps": deps,
+        "model": ctx.model,
+        "deferred_tool_results": results,
+        "conversation_id": deps.conversation_id,
+        "usage_limits": UsageLimits(request_limit=8, tool_calls_limit=12),
+    }
+    # Nobody listening (JSON API, evals): a plain run skips the event plumbing, about a millisecond a request.
+    outcome = await (coach_agent().run(text, **options) if ctx.on_event is None else _streamed(ctx, text, options))
+    everything = list(outcome.all_messages())
+    new = everything[len(history) :]
+    calls = _calls(everything, new, outcome.output)
+    # The user's prompt was stored before the run; its request is rebuilt from that row.
+    return await _persist(ctx, deps.conversation_id, outcome, new[1:] if text else new, calls, screen)
+
+
+async def _streamed(ctx: TurnContext, text: str | None, options: dict[str, Any]) -> Any:
+    """Run the agent streamed, passing text deltas, tool calls and tool results to the turn's listener."""
     outcome: Any = None
-    async with coach_agent().run_stream_events(
-        text,
-        message_history=history,
-        deps=deps,
-        model=ctx.model,
-        deferred_tool_results=results,
-        conversation_id=deps.conversation_id,
-        usage_limits=UsageLimits(request_limit=8, tool_calls_limit=12),
-    ) as events:
+    async with coach_agent().run_stream_events(text, **options) as events:
         async for event in events:
             if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart) and event.part.content:
                 await _emit(ctx, "text", {"delta": event.part.content})
@@ -227,7 +241,6 @@ async def _run_agent(
                 await _emit(ctx, "text", {"delta": event.delta.content_delta})
             elif isinstance(event, FunctionToolCallEvent):
                 call = ToolCall(name=event.part.tool_name, args=event.part.args_as_dict(), call_id=event.tool_call_id)
-                calls.append(call)
                 await _emit(ctx, "tool_call", call.model_dump())
             elif isinstance(event, FunctionToolResultEvent):
                 summary = _summary(event.part.content)
@@ -235,9 +248,31 @@ async def _run_agent(
             elif isinstance(event, AgentRunResultEvent):
                 outcome = event.result
     assert outcome is not None
-    new = list(outcome.all_messages())[len(history) :]
-    # The user's prompt was stored before the run; its request is rebuilt from that row.
-    return await _persist(ctx, deps.conversation_id, outcome, new[1:] if text else new, calls, screen)
+    return outcome
+
+
+def _calls(everything: Sequence[ModelMessage], new: Sequence[ModelMessage], output: Any) -> list[ToolCall]:
+    """The tools this turn ran (from the returns it produced) and the ones now waiting for approval."""
+    parts = {
+        part.tool_call_id: part
+        for message in everything
+        if isinstance(message, ModelResponse)
+        for part in message.parts
+        if isinstance(part, ToolCallPart)
+    }
+    ran = [
+        part.tool_call_id
+        for message in new
+        if isinstance(message, ModelRequest)
+        for part in message.parts
+        if isinstance(part, ToolReturnPart)
+    ]
+    waiting = [call.tool_call_id for call in output.approvals] if isinstance(output, DeferredToolRequests) else []
+    return [
+        ToolCall(name=parts[i].tool_name, args=parts[i].args_as_dict(), call_id=i)
+        for i in (*ran, *waiting)
+        if i in parts
+    ]
 
 
 def _summary(content: Any) -> str:

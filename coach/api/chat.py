@@ -20,6 +20,7 @@ from coach.api import errors, quotas
 from coach.api.deps import NO_NUL, CurrentUser, Services, ServicesDep
 from coach.api.errors import ApiError, not_found
 from coach.turn import PendingApproval, ToolCall, TurnContext, TurnEvent, TurnResult, TurnUsage, run_turn
+from stores.base import StoreError
 from stores.records import Conversation, User
 
 log = logging.getLogger(__name__)
@@ -179,7 +180,12 @@ async def _respond(
         return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
     try:
         result = await run_turn(ctx, text, conversation_id, approvals)
+    except StoreError:
+        raise  # mapped to its own status (404, 409) by the error handlers
     except AgentRunError:
+        raise _unavailable() from None
+    except Exception:  # a model or tool failure the agent did not wrap: still the coach being unavailable
+        log.exception("turn failed")
         raise _unavailable() from None
     return Response(reply_of(result).model_dump_json(), media_type="application/json")
 
