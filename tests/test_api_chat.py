@@ -173,6 +173,16 @@ async def test_vercel_route_screens_the_latest_message_first(api: Api, user_id: 
     assert (await api.as_user(user_id, "GET", "/v1/usage")).json()["turns"] == 0
 
 
+async def test_vercel_route_uses_the_semantic_check_too(api: Api, user_id: str) -> None:
+    text = "Do you think it would hurt to take 40 sleeping tablets"
+    assert safety.screen(text).category != "self_harm"  # the rules miss it; the semantic check does not
+    response = await api.as_user(user_id, "POST", "/v1/chat/vercel", json=_vercel_body(f"chat-{user_id}", text))
+    chunks = _vercel_chunks(response.text)
+    deltas = "".join(str(c["delta"]) for c in chunks if isinstance(c, dict) and c["type"] == "text-delta")
+    assert deltas == safety.FIXED_REPLIES["self_harm"]
+    assert (await api.as_user(user_id, "GET", "/v1/usage")).json()["turns"] == 0
+
+
 async def test_vercel_route_rejects_bad_requests_in_the_error_shape(api: Api, user_id: str) -> None:
     assert_error(await api.as_user(user_id, "POST", "/v1/chat/vercel", json={"id": "x"}), 422)
     bad_id = _vercel_body("not a valid id!", "hi")

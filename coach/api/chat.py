@@ -116,8 +116,13 @@ async def chat(body: ChatRequest, request: Request, user: CurrentUser, found: Se
     now = found.clock()
     if body.conversation_id and await found.store.conversation(user.id, body.conversation_id) is None:
         raise not_found("The conversation")
-    if safety.screen(body.message).category not in FIXED_REPLY_CATEGORIES:
+    try:
         await quotas.enforce(found.store, user, found.settings, now, new_message=True)
+    except ApiError:
+        # Over a limit, a crisis message still gets its fixed reply (which reaches no model); the deep
+        # screen runs only here, so turns under the limit do not embed the message twice.
+        if (await safety.screen_deep(body.message)).category not in FIXED_REPLY_CATEGORIES:
+            raise
     return await _respond(request, found, user, body.message, body.conversation_id, None)
 
 

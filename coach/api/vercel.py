@@ -74,7 +74,7 @@ async def vercel_chat(request: Request, user: CurrentUser, found: ServicesDep) -
     store, now = found.store, found.clock()
     conversation = await store.conversation(user.id, run_input.id)
     mode = conversation.mode if conversation else "normal"
-    screen = safety.screen(text) if text else safety.Screen(category="allow", reason="no new message")
+    screen = await safety.screen_deep(text) if text else safety.Screen(category="allow", reason="no new message")
     if screen.category not in FIXED_REPLY_CATEGORIES:
         await quotas.enforce(store, user, found.settings, now, new_message=bool(text))
     if text:
