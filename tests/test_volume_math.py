@@ -142,3 +142,29 @@ def test_cycle_days_on_a_weekly_program_is_refused() -> None:
 
 def test_planned_volume_of_no_sessions_is_zero() -> None:
     assert set(planned_volume([], EXERCISES).values()) == {0}
+
+
+def test_conditioning_work_adds_no_hypertrophy_volume() -> None:
+    ropes = Exercise(
+        id="battle-ropes",
+        name="Battle ropes",
+        category="cardio",
+        muscles={"front_delts": 1.0, "abs": 1.0, "biceps": 0.5},
+        license="CC0",
+        author="test",
+    )
+    catalogue = {**EXERCISES, "battle-ropes": ropes}
+    volume = weekly_volume([*logged("battle-ropes", 5), *logged("bench", 2)], catalogue)
+    assert volume["abs"].sets == 0
+    assert volume["front_delts"].sets == 1.0
+    session = ProgramSession(
+        name="A",
+        weekday=0,
+        exercises=(
+            PlannedExercise(exercise_id="battle-ropes", sets=4, rep_min=6, rep_max=10),
+            PlannedExercise(exercise_id="bench", sets=3, rep_min=6, rep_max=10),
+        ),
+    )
+    planned = planned_volume([session], catalogue)
+    assert planned["abs"] == 0
+    assert planned["chest"] == 3.0

@@ -34,6 +34,11 @@ class MuscleVolume(BaseModel):
     """`sets` divided by the window's length in weeks."""
 
 
+NO_VOLUME_CATEGORIES = frozenset({"cardio"})
+"""Exercise categories that are not resistance work: their sets add no hypertrophy volume (the source data
+lists up to a dozen muscles at 1.0 for conditioning work such as battle ropes)."""
+
+
 def weekly_volume(
     sets: Iterable[SetIn], exercises: Mapping[str, Exercise], weeks: float = 1.0
 ) -> dict[Muscle, MuscleVolume]:
@@ -58,7 +63,10 @@ def weekly_volume(
     for logged in sets:
         if logged.set_type not in WORKING_SET_TYPES:
             continue
-        for muscle, share in _exercise(exercises, logged.exercise_id).muscles.items():
+        exercise = _exercise(exercises, logged.exercise_id)
+        if exercise.category in NO_VOLUME_CATEGORIES:
+            continue
+        for muscle, share in exercise.muscles.items():
             (direct if share == 1.0 else indirect)[muscle] += share
     return {muscle: _volume(direct[muscle], indirect[muscle], weeks) for muscle in MUSCLES}
 
@@ -90,7 +98,10 @@ def planned_volume(
     totals: dict[Muscle, float] = defaultdict(float)
     for session in schedule:
         for planned in session.exercises:
-            for muscle, share in _exercise(exercises, planned.exercise_id).muscles.items():
+            exercise = _exercise(exercises, planned.exercise_id)
+            if exercise.category in NO_VOLUME_CATEGORIES:
+                continue
+            for muscle, share in exercise.muscles.items():
                 totals[muscle] += planned.sets * share
     scale = DAYS_PER_WEEK / _cycle_length(schedule, cycle_days)
     return {muscle: round(totals[muscle] * scale, 2) for muscle in MUSCLES}
