@@ -187,11 +187,13 @@ async def _respond(
         result = await run_turn(ctx, text, conversation_id, approvals)
     except StoreError:
         raise  # mapped to its own status (404, 409) by the error handlers
-    except AgentRunError:
+    except Exception as exc:
+        if errors.database_down(exc):
+            raise  # 503 database_unavailable, from the error handlers
+        if not isinstance(exc, AgentRunError):
+            log.exception("turn failed")
         raise _unavailable() from None
-    except Exception:  # a model or tool failure the agent did not wrap: still the coach being unavailable
-        log.exception("turn failed")
-        raise _unavailable() from None
+
     return Response(reply_of(result).model_dump_json(), media_type="application/json")
 
 

@@ -155,6 +155,31 @@ async def _store_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 400, "bad_request", message)
 
 
+DATABASE_RETRY_SECONDS = 5
+
+
+def database_down(exc: BaseException) -> bool:
+    """Whether an error means the database cannot be reached (as opposed to a bug or a bad query)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | ConnectionError | TimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    if not database_down(exc):
+        raise exc
+    return error_response(
+        request,
+        503,
+        "database_unavailable",
+        "The database is not reachable just now; nothing was saved. Please try again shortly.",
+        headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the one shape."""
     app.add_exception_handler(ApiError, _api_error)
@@ -162,6 +187,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(ValidationError, _model_validation)
     app.add_exception_handler(StoreError, _store_error)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    for kind in (SQLAlchemyError, ConnectionError, TimeoutError):
+        app.add_exception_handler(kind, _database_error)
 
 
 _DESCRIPTIONS = {
