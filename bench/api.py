@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import math
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -98,6 +99,8 @@ class Result:
     mismatched_users: list[str]
     idle_get_ms: list[float]
     log_path: Path
+    cpu: tuple[float, float]
+    """CPU seconds the server and the load generator used during the timed run."""
 
 
 def free_port() -> int:
@@ -140,9 +143,7 @@ class Server:
             command.append("--migrate")
         log = self.log_path.open("wb")
         # A session of its own: Ctrl-C reaches the bench, which stops the server itself.
-        self._process = subprocess.Popen(
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        self._process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         return self
 
@@ -157,8 +158,16 @@ class Server:
             process.kill()
             process.wait()
 
-    async def wait_healthy(self, client: httpx2.AsyncClient, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
+    def cpu_seconds(self) -> float:
+        """User plus system CPU the server process has used so far (Linux `/proc`; nan elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()  # type: ignore[union-attr]
+        except (OSError, AttributeError):
+            return math.nan
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def wait_healthy(self, client: httpx2.AsyncClient, within: float = 60) -> None:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
                 raise RuntimeError(f"the server exited with {self._process.returncode}; see {self.log_path}")
@@ -168,7 +177,7 @@ class Server:
             except httpx2.TransportError:
                 pass
             await asyncio.sleep(0.2)
-        raise RuntimeError(f"the server did not answer /health within {timeout:.0f} s; see {self.log_path}")
+        raise RuntimeError(f"the server did not answer /health within {within:.0f} s; see {self.log_path}")
 
 
 async def request(client: httpx2.AsyncClient, user: User, kind: str, method: str, path: str, **kw: object) -> Sample:
@@ -176,7 +185,7 @@ async def request(client: httpx2.AsyncClient, user: User, kind: str, method: str
     started = time.perf_counter()
     try:
         response = await client.request(method, path, headers=headers, timeout=REQUEST_TIMEOUT_S, **kw)  # type: ignore[arg-type]
-    except Exception as exc:  # noqa: BLE001 - every failure is a recorded error, not a crash
+    except Exception as exc:  # every failure is a recorded error, not a crash
         return Sample(kind, path, (time.perf_counter() - started) * 1000, 0, f"{type(exc).__name__}: {exc}")
     ms = (time.perf_counter() - started) * 1000
     if not 200 <= response.status_code < 300:
@@ -235,19 +244,22 @@ async def run_backend(backend: str, database_url: str, args: argparse.Namespace,
     with Server(database_url, log_path, migrate=backend == "Postgres") as server:
         async with httpx2.AsyncClient(base_url=server.base, limits=limits, trust_env=False) as client:
             await server.wait_healthy(client)
-            users = [User(f"bench-{backend.lower()}-{i:03d}", "") for i in range(args.users)]
+            run = secrets.token_hex(3)  # fresh users each run: a reused Postgres database keeps old messages
+            users = [User(f"bench-{backend.lower()}-{run}-{i:03d}", "") for i in range(args.users)]
             for user in users:
                 user.token = mint_token(SECRET, user.name, days=1, tier="pro")
             # Warm-up: one chat per user (creates its conversation), not in the timed figures.
             warmup = await asyncio.gather(*(chat(client, u, QUESTIONS[0]) for u in users))
             warmup_errors = [s for s in warmup if s.status != 200]
             print(f"{backend}: warm-up done ({len(warmup) - len(warmup_errors)}/{len(warmup)} ok), running", flush=True)
+            server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
             started = time.monotonic()
             deadline = started + args.seconds
             await asyncio.gather(
                 *(user_loop(client, u, i, deadline, args.get_every, paths) for i, u in enumerate(users))
             )
             elapsed = time.monotonic() - started
+            cpu = (server.cpu_seconds() - server_cpu, time.process_time() - client_cpu)
             sent = stored = 0
             mismatched: list[str] = []
             for user in users:
@@ -265,7 +277,7 @@ async def run_backend(backend: str, database_url: str, args: argparse.Namespace,
                         warmup_errors.append(sample)
                     idle.append(sample.ms)
     samples = [s for u in users for s in u.samples]
-    return Result(backend, elapsed, args.users, samples, warmup_errors, sent, stored, mismatched, idle, log_path)
+    return Result(backend, elapsed, args.users, samples, warmup_errors, sent, stored, mismatched, idle, log_path, cpu)
 
 
 def fmt(value: float) -> str:
@@ -294,6 +306,8 @@ def report(result: Result) -> bool:
     print(f"| non-chat GET p50 / p95 / p99 ms, under load | {trio(ok_gets)} |")
     print(f"| non-chat GET p50 / p95 / p99 ms, idle, sequential | {trio(result.idle_get_ms)} |")
     print(f"| errors | {len(errors)} |")
+    server_cpu, client_cpu = (c / result.seconds * 100 for c in result.cpu)
+    print(f"| CPU during the run: server / load generator | {server_cpu:.0f} % / {client_cpu:.0f} % of one core |")
     print(f"| user messages sent (200) / stored | {result.sent} / {result.stored} |")
     by_path: dict[str, list[float]] = {}
     for s in gets:
@@ -330,7 +344,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30, help="timed run per backend (default 30)")
     parser.add_argument("--get-every", type=int, default=5, help="every Nth request is a non-chat GET (0: none)")
     parser.add_argument("--postgres", metavar="URL", help="also run on this postgresql+asyncpg:// database")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (SQLite file, logs)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (kept anyway on failure)")
     args = parser.parse_args()
     if not 1 <= args.users <= 1000 or not 0 < args.seconds <= 600:
         parser.error("--users is 1..1000 and --seconds 0..600")
@@ -346,16 +360,18 @@ def main() -> int:
     if args.postgres:
         backends.append(("Postgres", args.postgres))
     print(f"{args.users} users, {args.seconds:.0f} s per backend, {os.cpu_count()} cores shared by server and client")
-    passed = True
+    passed = finished = False
     try:
+        passed = True
         for backend, url in backends:
             passed = report(asyncio.run(run_backend(backend, url, args, workdir))) and passed
+        finished = True
     except KeyboardInterrupt:
         print("interrupted; server stopped")
         return 130
     finally:
-        if args.keep:
-            print(f"kept {workdir}")
+        if args.keep or not (finished and passed):
+            print(f"kept {workdir} (SQLite file, server logs)")
         else:
             for path in sorted(workdir.rglob("*"), reverse=True):
                 path.unlink()
