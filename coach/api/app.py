@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncGenerator, Callable
@@ -84,6 +85,7 @@ def create_app(
                 embedder=embedder or _default_embedder(),
                 verifier=TokenVerifier(settings, jwks),
                 clock=clock,
+                turns=asyncio.Semaphore(settings.max_concurrent_turns),
             )
             try:
                 yield

@@ -180,11 +180,12 @@ async def _respond(
 ) -> Response:
     ctx = TurnContext(store=found.store, user=user, model=found.model, embedder=found.embedder, now=found.clock())
     if "text/event-stream" in request.headers.get("accept", ""):
-        stream = _events(ctx, text, conversation_id, approvals, errors.request_id(request))
+        stream = _events(ctx, text, conversation_id, approvals, errors.request_id(request), found.turns)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
     try:
-        result = await run_turn(ctx, text, conversation_id, approvals)
+        async with found.turns:
+            result = await run_turn(ctx, text, conversation_id, approvals)
     except StoreError:
         raise  # mapped to its own status (404, 409) by the error handlers
     except Exception as exc:
@@ -214,6 +215,7 @@ async def _events(
     conversation_id: str | None,
     approvals: dict[str, bool] | None,
     rid: str,
+    turns: asyncio.Semaphore,
 ) -> AsyncIterator[str]:
     queue: asyncio.Queue[tuple[str, object] | None] = asyncio.Queue()
     calls: dict[str, dict[str, Any]] = {}
@@ -231,7 +233,8 @@ async def _events(
 
     async def run() -> None:
         try:
-            result = await run_turn(ctx, text, conversation_id, approvals)
+            async with turns:
+                result = await run_turn(ctx, text, conversation_id, approvals)
             reply = reply_of(result)
             done = reply.model_dump(mode="json", include={"conversation_id", "reply", "model", "usage"})
             queue.put_nowait(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -38,6 +39,9 @@ class Services:
     embedder: TextEmbedder
     verifier: TokenVerifier
     clock: Callable[[], datetime]
+    turns: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
+    """Coaching turns running at once in this process. Turns are CPU-bound on the event loop; capping
+    them keeps reads (and health checks) answering quickly under chat load, at no cost in throughput."""
 
 
 def services(request: Request) -> Services:

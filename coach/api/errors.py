@@ -175,7 +175,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         request,
         503,
         "database_unavailable",
-        "The database is not reachable just now; nothing was saved. Please try again shortly.",
+        "The database is not reachable just now; please try again shortly.",
         headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
     )
 

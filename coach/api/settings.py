@@ -27,6 +27,7 @@ class ApiSettings(Settings):
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS, or `*`.")
     free_monthly_messages: int = Field(default=100, ge=0, description="AI messages a free user gets per month.")
     chat_per_minute: int = Field(default=10, ge=1, description="Chat messages a user may send per minute.")
+    max_concurrent_turns: int = Field(default=4, ge=1, description="Coaching turns run at once per process.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest request body accepted.")
 
     def origins(self) -> list[str]:
