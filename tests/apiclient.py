@@ -111,11 +111,21 @@ async def running(
     model: Model | None = None,
     **settings: Any,
 ) -> AsyncIterator[Api]:
-    """The app on `store_url` with the offline model, a word-hash embedder and a fixed clock."""
-    config = ApiSettings(**{"database_url": store_url, "jwt_secret": SECRET, **settings})
+    """The app on `store_url` with the offline model, a word-hash embedder and a fixed clock.
+
+    Turns run in the app's process unless `turn_workers` is given; workers build the offline model and the
+    MiniLM embedder themselves (from the settings), so `model` applies only to turns run in the process.
+    """
+    config = ApiSettings(**{"database_url": store_url, "jwt_secret": SECRET, "turn_workers": 0, **settings})
     clock = clock or Clock()
+    inline = config.turn_workers == 0
     app = create_app(
-        config, model=model or OfflineModel(), embedder=HashEmbedder(), jwks=jwks, clock=clock, migrate=True
+        config,
+        model=(model or OfflineModel()) if inline else None,
+        embedder=HashEmbedder(),
+        jwks=jwks,
+        clock=clock,
+        migrate=True,
     )
     hooks: dict[str, list[Any]] = {"response": [_checked] if check else []}
     async with app.router.lifespan_context(app):

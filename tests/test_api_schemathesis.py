@@ -59,7 +59,11 @@ CHECKS = [
 @pytest.fixture
 def schema(store_url: str) -> Iterator[Any]:
     config = ApiSettings(
-        database_url=store_url, jwt_secret=SECRET, free_monthly_messages=100_000, chat_per_minute=100_000
+        database_url=store_url,
+        jwt_secret=SECRET,
+        free_monthly_messages=100_000,
+        chat_per_minute=100_000,
+        turn_workers=0,
     )
     app = create_app(config, model=OfflineModel(), embedder=HashEmbedder(), clock=Clock(), migrate=True)
     loaded = schemathesis.openapi.from_asgi("/openapi.json", app)

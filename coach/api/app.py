@@ -21,7 +21,9 @@ from coach.api.deps import Services, ServicesDep
 from coach.api.errors import ApiError
 from coach.api.middleware import Cors, GuardMiddleware
 from coach.api.settings import ApiSettings
+from coach.api.workers import InlineRunner, TurnRunner, WorkerConfig, WorkerPool
 from stores import open_store
+from stores.base import Store
 from tools.deps import TextEmbedder
 
 log = logging.getLogger(__name__)
@@ -60,8 +62,10 @@ def create_app(
 
     Args:
         settings: Configuration; default: read from the environment (`COACH_*`).
-        model: The model every turn uses; default: built once from the settings (offline without a key).
-        embedder: The memory embedder; default: the local MiniLM model, loaded on first use.
+        model: The model every turn uses; default: built once from the settings (offline without a key). Turn
+            workers build their own from the settings, so a model object needs `turn_workers=0`.
+        embedder: The memory embedder; default: the local MiniLM model, loaded on first use (turn workers load
+            their own).
         jwks: A JWKS client to verify RS256/ES256 tokens with (tests pass one that never touches the network);
             default: one for `COACH_JWKS_URL`, when set.
         clock: Where "now" comes from (tests fix it).
@@ -70,6 +74,8 @@ def create_app(
 
     """
     settings = settings or ApiSettings()
+    if model is not None and settings.turn_workers:
+        raise ValueError("a model object cannot cross into turn workers: pass turn_workers=0 with it")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncGenerator[None]:
@@ -77,20 +83,23 @@ def create_app(
         built = model or _build_model(settings)
         async with open_store(settings.resolved_database_url(), upgrade=migrate) as store:
             if telemetry:
-                _instrument_engine(store)
+                instrument_store(store)
+            used = embedder or _default_embedder()
+            runner = await _runner(settings, store, built, used, telemetry=telemetry)
             app.state.services = Services(
                 settings=settings,
                 store=store,
                 model=built,
-                embedder=embedder or _default_embedder(),
+                embedder=used,
                 verifier=TokenVerifier(settings, jwks),
                 clock=clock,
-                turns=asyncio.Semaphore(settings.max_concurrent_turns),
+                runner=runner,
             )
             try:
                 yield
             finally:
                 app.state.services = None
+                await runner.aclose()
 
     app = FastAPI(title="Spotter", version=VERSION, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
@@ -146,7 +155,26 @@ def _default_embedder() -> TextEmbedder:
     return default_embedder()
 
 
-def _instrument_engine(store: object) -> None:
+async def _runner(
+    settings: ApiSettings, store: Store, model: Model, embedder: TextEmbedder, *, telemetry: bool
+) -> TurnRunner:
+    if not settings.turn_workers:
+        return InlineRunner(store, model, embedder, asyncio.Semaphore(settings.max_concurrent_turns))
+    config = WorkerConfig(
+        # The store's own URL: a relative SQLite path means the same file in a worker.
+        database_url=settings.resolved_database_url(),
+        model=settings.model,
+        openai_base_url=settings.openai_base_url,
+        max_concurrent_turns=settings.max_concurrent_turns,
+        telemetry=telemetry,
+    )
+    pool = WorkerPool(config, settings.turn_workers)
+    await pool.start()
+    return pool
+
+
+def instrument_store(store: object) -> None:
+    """Trace the SQL a store's engine runs."""
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from coach.telemetry import instrument_engine

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import StreamingResponse
+from opentelemetry import propagate
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_ai import ModelMessagesTypeAdapter, ModelRequest, ModelResponse, ToolReturnPart
 from pydantic_ai.exceptions import AgentRunError
@@ -19,7 +20,8 @@ from coach import safety
 from coach.api import errors, quotas
 from coach.api.deps import NO_NUL, CurrentUser, Services, ServicesDep
 from coach.api.errors import ApiError, not_found
-from coach.turn import PendingApproval, ToolCall, TurnContext, TurnEvent, TurnResult, TurnUsage, run_turn
+from coach.api.workers import TurnFailed, TurnJob, TurnRunner
+from coach.turn import PendingApproval, ToolCall, TurnEvent, TurnResult, TurnUsage
 from stores.base import StoreError
 from stores.records import Conversation, User
 
@@ -178,20 +180,29 @@ async def _respond(
     conversation_id: str | None,
     approvals: dict[str, bool] | None,
 ) -> Response:
-    ctx = TurnContext(store=found.store, user=user, model=found.model, embedder=found.embedder, now=found.clock())
+    trace: dict[str, str] = {}
+    propagate.inject(trace)
+    rid = errors.request_id(request)
+    job = TurnJob(
+        user=user,
+        text=text,
+        conversation_id=conversation_id,
+        approvals=approvals,
+        now=found.clock(),
+        request_id=rid,
+        trace=trace,
+    )
     if "text/event-stream" in request.headers.get("accept", ""):
-        stream = _events(ctx, text, conversation_id, approvals, errors.request_id(request), found.turns)
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+        return StreamingResponse(_events(found.runner, job, rid), media_type="text/event-stream", headers=headers)
     try:
-        async with found.turns:
-            result = await run_turn(ctx, text, conversation_id, approvals)
+        result = await found.runner.run(job)
     except StoreError:
         raise  # mapped to its own status (404, 409) by the error handlers
     except Exception as exc:
         if errors.database_down(exc):
             raise  # 503 database_unavailable, from the error handlers
-        if not isinstance(exc, AgentRunError):
+        if not isinstance(exc, AgentRunError | TurnFailed):
             log.exception("turn failed")
         raise _unavailable() from None
 
@@ -209,14 +220,7 @@ def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {to_json(data).decode()}\n\n"
 
 
-async def _events(
-    ctx: TurnContext,
-    text: str | None,
-    conversation_id: str | None,
-    approvals: dict[str, bool] | None,
-    rid: str,
-    turns: asyncio.Semaphore,
-) -> AsyncIterator[str]:
+async def _events(runner: TurnRunner, job: TurnJob, rid: str) -> AsyncIterator[str]:
     queue: asyncio.Queue[tuple[str, object] | None] = asyncio.Queue()
     calls: dict[str, dict[str, Any]] = {}
 
@@ -233,22 +237,20 @@ async def _events(
 
     async def run() -> None:
         try:
-            async with turns:
-                result = await run_turn(ctx, text, conversation_id, approvals)
+            result = await runner.run(job, on_event)
             reply = reply_of(result)
             done = reply.model_dump(mode="json", include={"conversation_id", "reply", "model", "usage"})
             queue.put_nowait(
                 ("done", {**done, "pending_approvals": reply.model_dump(mode="json")["pending_approvals"]})
             )
         except Exception as exc:
-            if not isinstance(exc, AgentRunError):
+            if not isinstance(exc, AgentRunError | TurnFailed):
                 log.exception("streamed turn failed (request %s)", rid)
             failure = _unavailable()
             queue.put_nowait(("error", {"code": failure.code, "message": failure.message, "request_id": rid}))
         finally:
             queue.put_nowait(None)
 
-    ctx.on_event = on_event
     task = asyncio.create_task(run())
     try:
         while (item := await queue.get()) is not None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -17,6 +16,7 @@ from coach import direct
 from coach.api.auth import TokenVerifier, unauthorized
 from coach.api.errors import ApiError
 from coach.api.settings import ApiSettings
+from coach.api.workers import TurnRunner
 from stores.base import Store
 from stores.records import User
 from tools.deps import CoachDeps, TextEmbedder
@@ -39,9 +39,8 @@ class Services:
     embedder: TextEmbedder
     verifier: TokenVerifier
     clock: Callable[[], datetime]
-    turns: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
-    """Coaching turns running at once in this process. Turns are CPU-bound on the event loop; capping
-    them keeps reads (and health checks) answering quickly under chat load, at no cost in throughput."""
+    runner: TurnRunner
+    """Where coaching turns run: here (capped, since they are CPU-bound on the event loop) or in workers."""
 
 
 def services(request: Request) -> Services:

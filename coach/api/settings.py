@@ -28,6 +28,13 @@ class ApiSettings(Settings):
     free_monthly_messages: int = Field(default=100, ge=0, description="AI messages a free user gets per month.")
     chat_per_minute: int = Field(default=10, ge=1, description="Chat messages a user may send per minute.")
     max_concurrent_turns: int = Field(default=4, ge=1, description="Coaching turns run at once per process.")
+    turn_workers: int = Field(
+        default=1,
+        ge=0,
+        le=32,
+        description="Worker processes that run coaching turns, keeping the serving loop free for reads; "
+        "0 runs turns in the serving process.",
+    )
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest request body accepted.")
 
     def origins(self) -> list[str]:
