@@ -3,6 +3,11 @@
 The interpreter's own `sqlite3` often cannot load extensions, so the DB-API driver is the first of
 stdlib `sqlite3`, `sqlean` and `pysqlite3` that can. Exception classes come from that driver, so its
 errors still surface as `sqlalchemy.exc.*`. With no capable driver, connections work without vectors.
+
+Every call into aiosqlite is a round trip to the connection's thread and back through the event loop. The stock
+adapter makes four per statement (cursor, execute, fetch, close) and two more per store call (commit, then the
+pool's rollback), which under load means six waits for a busy loop. Here a statement is one trip, and commit
+and rollback make none when no transaction is open (a read).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import importlib
 import logging
 import os
 import sqlite3
+from collections import deque
 from types import ModuleType
 from typing import Any
 
@@ -18,7 +24,9 @@ import aiosqlite
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
+    AsyncAdapt_aiosqlite_ss_cursor,
     SQLiteDialect_aiosqlite,
 )
 
@@ -67,6 +75,55 @@ def _load_vec(conn: Any, can_load: bool) -> None:
         log.warning("sqlite-vec not loaded: %s", exc)
 
 
+def _statement(conn: Any, operation: Any, parameters: Any) -> tuple[Any, list[Any], int, int | None]:
+    """One statement, on the connection's own thread: execute, fetch every row, close."""
+    cursor = conn.cursor()
+    try:
+        cursor.execute(operation) if parameters is None else cursor.execute(operation, parameters)
+        if cursor.description:
+            return cursor.description, cursor.fetchall(), -1, -1
+        return None, [], cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class _Cursor(AsyncAdapt_aiosqlite_cursor):
+    """A buffered cursor whose statements take one trip to the connection's thread."""
+
+    __slots__ = ()
+
+    def execute(self, operation: Any, parameters: Any = None) -> None:
+        connection = self._connection
+        try:
+            outcome = self.await_(
+                connection._execute(_statement, connection._conn, operation, parameters)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+            )
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)  # pyright: ignore[reportPrivateUsage]
+        self.description, rows, self.rowcount, self.lastrowid = outcome
+        self._rows = deque(rows)
+
+
+class _Connection(AsyncAdapt_aiosqlite_connection):
+    """Statements in one trip each; commit and rollback only with a transaction open."""
+
+    __slots__ = ()
+
+    def _open(self) -> bool:
+        return bool(self._connection._conn.in_transaction)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+
+    def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
+        return AsyncAdapt_aiosqlite_ss_cursor(self) if server_side else _Cursor(self)
+
+    def commit(self) -> None:
+        if self._open():
+            super().commit()
+
+    def rollback(self) -> None:
+        if self._open():
+            super().rollback()
+
+
 class _VecDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def __init__(self) -> None:
         self.driver, self.can_load = pick_driver(_candidates())
@@ -92,9 +149,11 @@ class _VecDBAPI(AsyncAdapt_aiosqlite_dbapi):
         kw.pop("async_creator_fn", None)
         chunk = kw.pop("iter_chunk_size", 64)
         database = arg[0] if arg else kw.pop("database")
+        # The event loop's thread reads `in_transaction`; statements still run on the connection's own thread.
+        kw["check_same_thread"] = False
         conn = aiosqlite.Connection(lambda: self._connector(database, **kw), chunk)
         conn._thread.daemon = True  # pyright: ignore[reportPrivateUsage]
-        return AsyncAdapt_aiosqlite_connection(self, _await(conn))  # pyright: ignore[reportArgumentType]
+        return _Connection(self, _await(conn))  # pyright: ignore[reportArgumentType]
 
 
 class SQLiteDialectAiosqliteVec(SQLiteDialect_aiosqlite):
