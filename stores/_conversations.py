@@ -63,14 +63,14 @@ class ConversationQueries:
             if usage:
                 await conn.execute(t.usage.insert(), [{"user_id": user_id, **u.model_dump()} for u in usage])
 
-    async def conversation(self, user_id: str, conversation_id: str) -> Conversation | None:
-        """A conversation with its messages, or None."""
+    async def conversation(self, user_id: str, conversation_id: str, *, messages: bool = True) -> Conversation | None:
+        """A conversation with its messages (or without, for `messages=False`), or None."""
         c, msg = t.conversations, t.messages
         async with self._tx(user_id) as conn:
             query = sa.select(c).where(c.c.id == conversation_id, c.c.user_id == user_id)
             row = (await conn.execute(query)).first()
-            if row is None:
-                return None
+            if row is None or not messages:
+                return None if row is None else record(Conversation, row)
             query = sa.select(msg.c.id, msg.c.role, msg.c.text, msg.c.payload, msg.c.created_at).where(
                 msg.c.conversation_id == conversation_id, msg.c.user_id == user_id
             )

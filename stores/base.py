@@ -187,8 +187,8 @@ class Store(Protocol):
         """Append messages (creating the conversation) and usage, in one transaction."""
         ...
 
-    async def conversation(self, user_id: str, conversation_id: str) -> Conversation | None:
-        """A conversation with its messages, or None."""
+    async def conversation(self, user_id: str, conversation_id: str, *, messages: bool = True) -> Conversation | None:
+        """A conversation with its messages (or without, for `messages=False`), or None."""
         ...
 
     async def conversations(self, user_id: str, limit: int = 20, offset: int = 0) -> tuple[list[Conversation], int]:

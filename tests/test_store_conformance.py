@@ -331,6 +331,9 @@ async def test_append_messages_and_usage_in_one_go(store: Store, user_id: str) -
     assert [(m.role, m.payload) for m in conversation.messages] == [("user", ""), ("assistant", '{"x":1}')]
     records = await store.usage_between(user_id, NOW, NOW + timedelta(seconds=1))
     assert [(r.model, r.input_tokens, r.cost_usd) for r in records] == [("offline", 10, Decimal("0.001"))]
+    header = await store.conversation(user_id, "c1-" + user_id, messages=False)
+    assert header is not None
+    assert (header.title, header.messages) == ("how's my chest volume?", ())
 
 
 async def test_conversations_page_and_mode(store: Store, user_id: str) -> None:
@@ -354,6 +357,7 @@ async def test_conversations_are_isolated(store: Store, user_id: str) -> None:
     await make_user(store, other)
     await store.append_messages(other, "shared-" + other, [MessageIn(role="user", text="mine", created_at=NOW)])
     assert await store.conversation(user_id, "shared-" + other) is None
+    assert await store.conversation(user_id, "shared-" + other, messages=False) is None
     with pytest.raises(NotFoundError):
         await store.append_messages(user_id, "shared-" + other, [MessageIn(role="user", text="x", created_at=NOW)])
     with pytest.raises(NotFoundError):

@@ -116,7 +116,7 @@ CHAT_RESPONSES: dict[int | str, dict[str, Any]] = {
 async def chat(body: ChatRequest, request: Request, user: CurrentUser, found: ServicesDep) -> Response:
     """Run one coaching turn; JSON by default, server-sent events with `Accept: text/event-stream`."""
     now = found.clock()
-    if body.conversation_id and await found.store.conversation(user.id, body.conversation_id) is None:
+    if body.conversation_id and await found.store.conversation(user.id, body.conversation_id, messages=False) is None:
         raise not_found("The conversation")
     try:
         await quotas.enforce(found.store, user, found.settings, now, new_message=True)
