@@ -344,19 +344,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30, help="timed run per backend (default 30)")
     parser.add_argument("--get-every", type=int, default=5, help="every Nth request is a non-chat GET (0: none)")
     parser.add_argument("--postgres", metavar="URL", help="also run on this postgresql+asyncpg:// database")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run (with --postgres)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (kept anyway on failure)")
     args = parser.parse_args()
     if not 1 <= args.users <= 1000 or not 0 < args.seconds <= 600:
         parser.error("--users is 1..1000 and --seconds 0..600")
     if args.postgres and not args.postgres.startswith("postgresql+asyncpg://"):
         parser.error("--postgres takes a postgresql+asyncpg:// URL")
+    if args.no_sqlite and not args.postgres:
+        parser.error("--no-sqlite needs --postgres")
     return args
 
 
 def main() -> int:
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="api-bench-"))
-    backends = [("SQLite", f"sqlite+aiosqlite:///{workdir / 'bench.db'}")]
+    backends = [] if args.no_sqlite else [("SQLite", f"sqlite+aiosqlite:///{workdir / 'bench.db'}")]
     if args.postgres:
         backends.append(("Postgres", args.postgres))
     print(f"{args.users} users, {args.seconds:.0f} s per backend, {os.cpu_count()} cores shared by server and client")

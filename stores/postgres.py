@@ -23,7 +23,7 @@ class PostgresStore(SqlStore):
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = False, **engine_options: Any) -> PostgresStore:
         """Connect; the schema must be at head (run `coach db upgrade`) unless `upgrade` is set."""
-        engine = create_async_engine(url, pool_pre_ping=True, **engine_options)
+        engine = create_async_engine(url, pool_pre_ping=False, **engine_options)
         if upgrade:
             await migrate.upgrade(engine)
         elif (revision := await migrate.current(engine)) != migrate.head():

@@ -65,7 +65,8 @@ async def _serve(conn: Connection, config: WorkerConfig) -> None:
 
                 instrument_store(store)
             model = build_model(config.model or None, openai_base_url=config.openai_base_url or None)
-            runner = InlineRunner(store, model, default_embedder(), asyncio.Semaphore(config.max_concurrent_turns))
+            turns = asyncio.Semaphore(config.max_concurrent_turns)
+            runner = InlineRunner(store, model, default_embedder(), config.limits, turns)
             await safety.screen_deep(WARM_UP_MESSAGE)  # loads the embedding model before the first turn
             conn.send(("ready",))
             await _dispatch(conn, inbox, runner)
@@ -96,6 +97,7 @@ async def _run(conn: Connection, runner: InlineRunner, job_id: int, raw: str, *,
     from pydantic_ai.exceptions import AgentRunError
 
     from coach import telemetry
+    from coach.api.errors import ApiError
     from stores.base import StoreError
 
     job = TurnJob.model_validate_json(raw)
@@ -103,13 +105,16 @@ async def _run(conn: Connection, runner: InlineRunner, job_id: int, raw: str, *,
     async def on_event(event: TurnEvent) -> None:
         conn.send(("event", job_id, event.model_dump_json()))
 
+    def on_admitted() -> None:
+        conn.send(("admitted", job_id))
+
     request = telemetry.request_id.set(job.request_id)
     trace = context.attach(propagate.extract(job.trace))
     try:
-        result = await runner.run(job, on_event if stream else None)
+        result = await runner.run(job, on_event if stream else None, on_admitted)
         conn.send(("result", job_id, result.model_dump_json()))
     except Exception as exc:
-        if not isinstance(exc, StoreError | AgentRunError):
+        if not isinstance(exc, ApiError | StoreError | AgentRunError):
             log.exception("turn failed (request %s)", job.request_id)
         with contextlib.suppress(OSError, ValueError):
             conn.send(("error", job_id, *error_message(exc)))

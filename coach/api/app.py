@@ -21,7 +21,7 @@ from coach.api.deps import Services, ServicesDep
 from coach.api.errors import ApiError
 from coach.api.middleware import Cors, GuardMiddleware
 from coach.api.settings import ApiSettings
-from coach.api.workers import InlineRunner, TurnRunner, WorkerConfig, WorkerPool
+from coach.api.workers import InlineRunner, Limits, TurnRunner, WorkerConfig, WorkerPool
 from stores import open_store
 from stores.base import Store
 from tools.deps import TextEmbedder
@@ -158,11 +158,12 @@ def _default_embedder() -> TextEmbedder:
 async def _runner(
     settings: ApiSettings, store: Store, model: Model, embedder: TextEmbedder, *, telemetry: bool
 ) -> TurnRunner:
+    limits = Limits(settings.free_monthly_messages, settings.chat_per_minute)
     if not settings.turn_workers:
-        return InlineRunner(store, model, embedder, asyncio.Semaphore(settings.max_concurrent_turns))
+        return InlineRunner(store, model, embedder, limits, asyncio.Semaphore(settings.max_concurrent_turns))
     config = WorkerConfig(
-        # The store's own URL: a relative SQLite path means the same file in a worker.
         database_url=settings.resolved_database_url(),
+        limits=limits,
         model=settings.model,
         openai_base_url=settings.openai_base_url,
         max_concurrent_turns=settings.max_concurrent_turns,

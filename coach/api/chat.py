@@ -11,27 +11,23 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import StreamingResponse
 from opentelemetry import propagate
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_ai import ModelMessagesTypeAdapter, ModelRequest, ModelResponse, ToolReturnPart
 from pydantic_ai.exceptions import AgentRunError
 from pydantic_core import to_json
 from starlette.responses import Response
 
-from coach import safety
-from coach.api import errors, quotas
-from coach.api.deps import NO_NUL, CurrentUser, Services, ServicesDep
-from coach.api.errors import ApiError, not_found
+from coach.api import errors
+from coach.api.auth import Identity
+from coach.api.deps import NO_NUL, CurrentIdentity, Services, ServicesDep
+from coach.api.errors import ApiError
 from coach.api.workers import TurnFailed, TurnJob, TurnRunner
 from coach.turn import PendingApproval, ToolCall, TurnEvent, TurnResult, TurnUsage
 from stores.base import StoreError
-from stores.records import Conversation, User
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
 MAX_MESSAGE_CHARS = 4000
-FIXED_REPLY_CATEGORIES = frozenset({"emergency", "self_harm"})
-"""Categories answered with a fixed reply and no model: never refused by a quota."""
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{1,64}$"
 ConversationId = Annotated[str, Path(pattern=CONVERSATION_ID, description="The conversation's id.")]
@@ -113,19 +109,12 @@ CHAT_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/chat", response_model=ChatReply, responses=CHAT_RESPONSES, summary="Send the coach a message")
-async def chat(body: ChatRequest, request: Request, user: CurrentUser, found: ServicesDep) -> Response:
-    """Run one coaching turn; JSON by default, server-sent events with `Accept: text/event-stream`."""
-    now = found.clock()
-    if body.conversation_id and await found.store.conversation(user.id, body.conversation_id, messages=False) is None:
-        raise not_found("The conversation")
-    try:
-        await quotas.enforce(found.store, user, found.settings, now, new_message=True)
-    except ApiError:
-        # Over a limit, a crisis message still gets its fixed reply (which reaches no model); the deep
-        # screen runs only here, so turns under the limit do not embed the message twice.
-        if (await safety.screen_deep(body.message)).category not in FIXED_REPLY_CATEGORIES:
-            raise
-    return await _respond(request, found, user, body.message, body.conversation_id, None)
+async def chat(body: ChatRequest, request: Request, identity: CurrentIdentity, found: ServicesDep) -> Response:
+    """Run one coaching turn; JSON by default, server-sent events with `Accept: text/event-stream`.
+
+    Over a quota, a crisis message is still answered: its fixed reply reaches no model.
+    """
+    return await _respond(request, found, identity, body.message, body.conversation_id, None)
 
 
 @router.post(
@@ -139,52 +128,29 @@ async def answer_approval(
     call_id: CallId,
     body: ApprovalAnswer,
     request: Request,
-    user: CurrentUser,
+    identity: CurrentIdentity,
     found: ServicesDep,
 ) -> Response:
     """Answer a tool call the coach is waiting on; the turn then resumes (JSON or SSE, as for chat)."""
-    conversation = await found.store.conversation(user.id, conversation_id)
-    if conversation is None:
-        raise not_found("The conversation")
-    if call_id not in pending_call_ids(conversation):
-        raise not_found("The pending approval")
-    await quotas.enforce(found.store, user, found.settings, found.clock(), new_message=False)
-    return await _respond(request, found, user, None, conversation_id, {call_id: body.approve})
-
-
-def pending_call_ids(conversation: Conversation) -> set[str]:
-    """Tool calls of the conversation's last model response that no later message answered."""
-    history = [
-        m for row in conversation.messages if row.payload for m in ModelMessagesTypeAdapter.validate_json(row.payload)
-    ]
-    last = next((i for i in range(len(history) - 1, -1, -1) if isinstance(history[i], ModelResponse)), None)
-    if last is None:
-        return set()
-    response = history[last]
-    assert isinstance(response, ModelResponse)
-    answered = {
-        part.tool_call_id
-        for message in history[last + 1 :]
-        if isinstance(message, ModelRequest)
-        for part in message.parts
-        if isinstance(part, ToolReturnPart)
-    }
-    return {call.tool_call_id for call in response.tool_calls} - answered
+    return await _respond(request, found, identity, None, conversation_id, {call_id: body.approve})
 
 
 async def _respond(
     request: Request,
     found: Services,
-    user: User,
+    identity: Identity,
     text: str | None,
     conversation_id: str | None,
     approvals: dict[str, bool] | None,
 ) -> Response:
+    """Admit and run the turn where turns run (see `coach.api.workers`); admission errors are HTTP errors."""
     trace: dict[str, str] = {}
     propagate.inject(trace)
     rid = errors.request_id(request)
     job = TurnJob(
-        user=user,
+        user_id=identity.user_id,
+        name=identity.name,
+        tier=identity.tier,
         text=text,
         conversation_id=conversation_id,
         approvals=approvals,
@@ -193,20 +159,25 @@ async def _respond(
         trace=trace,
     )
     if "text/event-stream" in request.headers.get("accept", ""):
-        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        return StreamingResponse(_events(found.runner, job, rid), media_type="text/event-stream", headers=headers)
+        return await _stream(found.runner, job, rid)
     try:
         result = await found.runner.run(job)
-    except StoreError:
-        raise  # mapped to its own status (404, 409) by the error handlers
     except Exception as exc:
-        if errors.database_down(exc):
-            raise  # 503 database_unavailable, from the error handlers
-        if not isinstance(exc, AgentRunError | TurnFailed):
-            log.exception("turn failed")
-        raise _unavailable() from None
-
+        raise _failure(exc) from None
     return Response(reply_of(result).model_dump_json(), media_type="application/json")
+
+
+def _failure(exc: Exception) -> Exception:
+    """What a failed turn answers.
+
+    Its own error when that has a status (404, 409, 429, or 503 for the database), else a 503 that says the
+    message is kept.
+    """
+    if isinstance(exc, ApiError | StoreError) or errors.database_down(exc):
+        return exc
+    if not isinstance(exc, AgentRunError | TurnFailed):
+        log.exception("turn failed", exc_info=exc)
+    return _unavailable()
 
 
 def _unavailable() -> ApiError:
@@ -220,8 +191,10 @@ def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {to_json(data).decode()}\n\n"
 
 
-async def _events(runner: TurnRunner, job: TurnJob, rid: str) -> AsyncIterator[str]:
+async def _stream(runner: TurnRunner, job: TurnJob, rid: str) -> Response:
+    """Start the turn; once it is admitted, stream its events (before that, a refusal is an HTTP error)."""
     queue: asyncio.Queue[tuple[str, object] | None] = asyncio.Queue()
+    admitted = asyncio.Event()
     calls: dict[str, dict[str, Any]] = {}
 
     async def on_event(event: TurnEvent) -> None:
@@ -237,13 +210,15 @@ async def _events(runner: TurnRunner, job: TurnJob, rid: str) -> AsyncIterator[s
 
     async def run() -> None:
         try:
-            result = await runner.run(job, on_event)
+            result = await runner.run(job, on_event, admitted.set)
             reply = reply_of(result)
             done = reply.model_dump(mode="json", include={"conversation_id", "reply", "model", "usage"})
             queue.put_nowait(
                 ("done", {**done, "pending_approvals": reply.model_dump(mode="json")["pending_approvals"]})
             )
         except Exception as exc:
+            if not admitted.is_set():
+                raise  # answered as an HTTP error below
             if not isinstance(exc, AgentRunError | TurnFailed):
                 log.exception("streamed turn failed (request %s)", rid)
             failure = _unavailable()
@@ -252,6 +227,24 @@ async def _events(runner: TurnRunner, job: TurnJob, rid: str) -> AsyncIterator[s
             queue.put_nowait(None)
 
     task = asyncio.create_task(run())
+    waiting = asyncio.create_task(admitted.wait())
+    try:
+        await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        waiting.cancel()
+    if not admitted.is_set():
+        try:
+            task.result()
+        except Exception as exc:
+            raise _failure(exc) from None
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(_events(queue, task), media_type="text/event-stream", headers=headers)
+
+
+async def _events(queue: asyncio.Queue[tuple[str, object] | None], task: asyncio.Task[None]) -> AsyncIterator[str]:
     try:
         while (item := await queue.get()) is not None:
             yield sse(*item)

@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field, StringConstraints
 from pydantic_ai.models import Model
 
 from coach import direct
-from coach.api.auth import TokenVerifier, unauthorized
+from coach.api.admission import resolve_user
+from coach.api.auth import Identity, TokenVerifier, unauthorized
 from coach.api.errors import ApiError
 from coach.api.settings import ApiSettings
 from coach.api.workers import TurnRunner
@@ -64,23 +65,22 @@ StoreDep = Annotated[Store, Depends(store)]
 _bearer = HTTPBearer(auto_error=False, description="A JWT: HS256 with the shared secret, or RS256/ES256 via JWKS.")
 
 
-async def current_user(
+async def current_identity(
     found: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
-    """The user the bearer token speaks for, created on first sight."""
+) -> Identity:
+    """Who the bearer token speaks for (verified; the user record is not read)."""
     if credentials is None or not credentials.credentials:
         raise unauthorized("A bearer token is required.", "missing_token")
-    identity = await found.verifier.verify(credentials.credentials)
-    stored = await found.store.user(identity.user_id)
-    if stored is None:
-        name = identity.name or identity.user_id[:80]
-        stored = await found.store.ensure_user(
-            User(id=identity.user_id, display_name=name, tier=identity.tier or "free")
-        )
-    if identity.tier is not None and stored.tier != identity.tier:
-        stored = await found.store.update_user(stored.model_copy(update={"tier": identity.tier}))
-    return stored
+    return await found.verifier.verify(credentials.credentials)
+
+
+CurrentIdentity = Annotated[Identity, Depends(current_identity)]
+
+
+async def current_user(found: ServicesDep, identity: CurrentIdentity) -> User:
+    """The user the bearer token speaks for, created on first sight."""
+    return await resolve_user(found.store, identity)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

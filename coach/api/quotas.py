@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
 from coach.api.errors import ApiError
-from coach.api.settings import ApiSettings
 from stores.base import Store
 from stores.records import User
 
 BURST_WINDOW = timedelta(minutes=1)
+
+
+class Limits(Protocol):
+    """The limits a quota check reads (the API's settings, or a turn worker's copy of them)."""
+
+    @property
+    def free_monthly_messages(self) -> int: ...
+    @property
+    def chat_per_minute(self) -> int: ...
 
 
 class Quota(BaseModel):
@@ -38,11 +47,11 @@ def month_window(now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def quota(store: Store, user: User, settings: ApiSettings, now: datetime) -> Quota:
+async def quota(store: Store, user: User, limits: Limits, now: datetime) -> Quota:
     """The user's allowance and what is left of it."""
     start, end = month_window(now)
     used = await store.count_usage(user.id, start, end)
-    limit = None if user.tier == "pro" else settings.free_monthly_messages
+    limit = None if user.tier == "pro" else limits.free_monthly_messages
     remaining = None if limit is None else max(limit - used, 0)
     return Quota(
         tier=user.tier,
@@ -50,11 +59,11 @@ async def quota(store: Store, user: User, settings: ApiSettings, now: datetime) 
         used=used,
         remaining=remaining,
         resets_at=end,
-        per_minute=settings.chat_per_minute,
+        per_minute=limits.chat_per_minute,
     )
 
 
-async def enforce(store: Store, user: User, settings: ApiSettings, now: datetime, *, new_message: bool) -> None:
+async def enforce(store: Store, user: User, limits: Limits, now: datetime, *, new_message: bool) -> None:
     """Refuse a turn over the monthly quota or (for a new message) the burst limit.
 
     Raises:
@@ -63,15 +72,15 @@ async def enforce(store: Store, user: User, settings: ApiSettings, now: datetime
     """
     if new_message:
         recent = await store.user_message_times(user.id, now - BURST_WINDOW)
-        if len(recent) >= settings.chat_per_minute:
-            wait = recent[-settings.chat_per_minute] + BURST_WINDOW - now
+        if len(recent) >= limits.chat_per_minute:
+            wait = recent[-limits.chat_per_minute] + BURST_WINDOW - now
             raise _too_many(
                 "rate_limited",
-                f"At most {settings.chat_per_minute} messages a minute; wait a moment.",
+                f"At most {limits.chat_per_minute} messages a minute; wait a moment.",
                 wait,
-                {"per_minute": settings.chat_per_minute},
+                {"per_minute": limits.chat_per_minute},
             )
-    allowance = await quota(store, user, settings, now)
+    allowance = await quota(store, user, limits, now)
     if allowance.remaining == 0:
         raise _too_many(
             "quota_exceeded",

@@ -39,7 +39,8 @@ from starlette.responses import Response
 from coach import safety
 from coach.agent import coach_agent
 from coach.api import errors, quotas
-from coach.api.chat import CONVERSATION_ID, FIXED_REPLY_CATEGORIES, MAX_MESSAGE_CHARS
+from coach.api.admission import FIXED_REPLY_CATEGORIES
+from coach.api.chat import CONVERSATION_ID, MAX_MESSAGE_CHARS
 from coach.api.deps import CurrentUser, Services, ServicesDep
 from coach.api.errors import ApiError, validation_details
 from stores.records import MessageIn, UsageIn, User

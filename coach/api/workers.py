@@ -8,8 +8,8 @@ serving loop only parses requests, checks tokens and quotas, answers reads and r
 
 The pool speaks to a worker over a duplex pipe. Out: `("turn", job, TurnJob JSON, stream events?)`,
 `("cancel", job)` and `("stop",)`. Back, in order: `("ready",)` or `("failed", why)` once at start, then per job
-any number of `("event", job, TurnEvent JSON)` and one `("result", job, TurnResult JSON)` or
-`("error", job, kind, message, details)`.
+`("admitted", job)`, any number of `("event", job, TurnEvent JSON)` and one `("result", job, TurnResult JSON)`, or
+at any point one `("error", job, kind, message, details)`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import itertools
 import logging
 import multiprocessing
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -28,9 +29,13 @@ from pydantic import BaseModel
 from pydantic_ai.exceptions import AgentRunError
 from pydantic_ai.models import Model
 
+from coach.api import quotas
+from coach.api.admission import admit
+from coach.api.auth import Identity
+from coach.api.errors import ApiError
 from coach.turn import OnEvent, TurnContext, TurnEvent, TurnResult, run_turn
 from stores.base import ConflictError, NotFoundError, Store, StoreError, UnknownExerciseError
-from stores.records import User
+from stores.records import Tier
 from tools.deps import TextEmbedder
 
 log = logging.getLogger(__name__)
@@ -44,9 +49,11 @@ WORKER_NICE = 10
 
 
 class TurnJob(BaseModel):
-    """One turn to run, as the serving process hands it to a runner."""
+    """One turn to run, as the serving process hands it to a runner: who asks (from the verified token), and what."""
 
-    user: User
+    user_id: str
+    name: str | None = None
+    tier: Tier | None = None
     text: str | None
     conversation_id: str | None = None
     approvals: dict[str, bool] | None = None
@@ -55,12 +62,27 @@ class TurnJob(BaseModel):
     trace: dict[str, str] = {}
     """The caller's trace context (W3C headers), so a worker's spans join the request's trace."""
 
+    def identity(self) -> Identity:
+        """Who the token spoke for."""
+        return Identity(user_id=self.user_id, name=self.name, tier=self.tier)
+
+
+Admitted = Callable[[], None]
+"""Called once the turn is admitted (user known, conversation found, quota left), before it runs."""
+
 
 class TurnRunner(Protocol):
     """Runs turns for the API."""
 
-    async def run(self, job: TurnJob, on_event: OnEvent | None = None) -> TurnResult:
-        """Run one turn, passing its events to `on_event` as they happen."""
+    async def run(
+        self, job: TurnJob, on_event: OnEvent | None = None, on_admitted: Admitted | None = None
+    ) -> TurnResult:
+        """Admit and run one turn, passing its events to `on_event` as they happen.
+
+        Raises:
+            ApiError: The turn was not admitted (404, 429).
+
+        """
         ...
 
     async def aclose(self) -> None:
@@ -76,6 +98,14 @@ class DatabaseUnavailable(ConnectionError):
     """A worker could not reach the database during a turn."""
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The quota settings, as a worker gets them."""
+
+    free_monthly_messages: int
+    chat_per_minute: int
+
+
 @dataclass
 class InlineRunner:
     """Turns on the caller's event loop, at most `turns` at once."""
@@ -83,12 +113,20 @@ class InlineRunner:
     store: Store
     model: Model
     embedder: TextEmbedder
+    limits: quotas.Limits
     turns: asyncio.Semaphore
 
-    async def run(self, job: TurnJob, on_event: OnEvent | None = None) -> TurnResult:
-        """Run one turn here."""
+    async def run(
+        self, job: TurnJob, on_event: OnEvent | None = None, on_admitted: Admitted | None = None
+    ) -> TurnResult:
+        """Admit and run one turn here."""
+        user = await admit(
+            self.store, self.limits, job.identity(), job.text, job.conversation_id, job.approvals, job.now
+        )
+        if on_admitted is not None:
+            on_admitted()
         ctx = TurnContext(
-            store=self.store, user=job.user, model=self.model, embedder=self.embedder, now=job.now, on_event=on_event
+            store=self.store, user=user, model=self.model, embedder=self.embedder, now=job.now, on_event=on_event
         )
         async with self.turns:
             return await run_turn(ctx, job.text, job.conversation_id, job.approvals)
@@ -102,6 +140,7 @@ class WorkerConfig:
     """What a worker process builds its services from (it shares no objects with the server)."""
 
     database_url: str
+    limits: Limits
     model: str = ""
     openai_base_url: str = ""
     max_concurrent_turns: int = 4
@@ -113,6 +152,12 @@ def error_message(exc: BaseException) -> tuple[str, str, dict[str, Any]]:
     """How a worker reports a failed turn: (kind, message, details)."""
     from coach.api.errors import database_down
 
+    if isinstance(exc, ApiError):
+        return (
+            "api",
+            exc.message,
+            {"status": exc.status, "code": exc.code, "details": exc.details, "headers": exc.headers},
+        )
     if isinstance(exc, UnknownExerciseError):
         return "unknown_exercise", str(exc), {"exercise_id": exc.exercise_id, "suggestions": list(exc.suggestions)}
     if isinstance(exc, NotFoundError):
@@ -130,6 +175,8 @@ def error_message(exc: BaseException) -> tuple[str, str, dict[str, Any]]:
 
 def error_of(kind: str, message: str, details: dict[str, Any]) -> Exception:
     """The exception the serving process raises for a worker's error message."""
+    if kind == "api":
+        return ApiError(details["status"], details["code"], message, details["details"], details["headers"])
     if kind == "unknown_exercise":
         return UnknownExerciseError(str(details.get("exercise_id", "")), details.get("suggestions") or ())
     store_errors: dict[str, type[StoreError]] = {"not_found": NotFoundError, "conflict": ConflictError}
@@ -250,8 +297,10 @@ class WorkerPool:
             await asyncio.shield(chosen.ready)
         return chosen
 
-    async def run(self, job: TurnJob, on_event: OnEvent | None = None) -> TurnResult:
-        """Run one turn in the least busy worker, relaying its events; a cancelled call cancels the turn."""
+    async def run(
+        self, job: TurnJob, on_event: OnEvent | None = None, on_admitted: Admitted | None = None
+    ) -> TurnResult:
+        """Admit and run one turn in the least busy worker, relaying its events; cancelling cancels the turn."""
         worker = await self._worker()
         job_id = next(self._ids)
         queue: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
@@ -263,6 +312,9 @@ class WorkerPool:
                 if message[0] == "event":
                     if on_event is not None:
                         await on_event(TurnEvent.model_validate_json(message[2]))
+                elif message[0] == "admitted":
+                    if on_admitted is not None:
+                        on_admitted()
                 elif message[0] == "result":
                     return TurnResult.model_validate_json(message[2])
                 else:
