@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from stores import migrate
 from stores import schema as t
@@ -13,6 +16,36 @@ from stores._sql import SqlStore
 from stores.base import StoreError, Vector
 
 USER_SETTING = "coach.user_id"
+IDLE_PING_S = 30.0
+"""A pooled connection idle this long is pinged before use (a proxy or NAT may have dropped it silently)."""
+
+
+def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _check_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    """Hand out only live connections, without a round trip per checkout.
+
+    A connection the server closed (a restart, an outage) is already marked closed by asyncpg, which reads every
+    socket; only one idle long enough to have been dropped without a word is pinged. The pool replaces a
+    connection this refuses.
+    """
+    if dbapi_conn.driver_connection.is_closed():
+        raise DisconnectionError("the server closed the connection")
+    if time.monotonic() - record.info.get("checked_in", time.monotonic()) > IDLE_PING_S:
+        try:
+            dbapi_conn.ping()
+        except Exception as exc:
+            raise DisconnectionError("the connection did not answer a ping") from exc
+
+
+def create_engine(url: str, **engine_options: Any) -> AsyncEngine:
+    """An async engine that checks connections on checkout only when they may be dead (see `_check_out`)."""
+    engine = create_async_engine(url, **engine_options)
+    event.listen(engine.sync_engine, "checkout", _check_out)
+    event.listen(engine.sync_engine, "checkin", _checked_in)
+    return engine
 
 
 class PostgresStore(SqlStore):
@@ -23,7 +56,7 @@ class PostgresStore(SqlStore):
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = False, **engine_options: Any) -> PostgresStore:
         """Connect; the schema must be at head (run `coach db upgrade`) unless `upgrade` is set."""
-        engine = create_async_engine(url, pool_pre_ping=False, **engine_options)
+        engine = create_engine(url, **engine_options)
         if upgrade:
             await migrate.upgrade(engine)
         elif (revision := await migrate.current(engine)) != migrate.head():

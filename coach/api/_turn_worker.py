@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -68,6 +69,7 @@ async def _serve(conn: Connection, config: WorkerConfig) -> None:
             turns = asyncio.Semaphore(config.max_concurrent_turns)
             runner = InlineRunner(store, model, default_embedder(), config.limits, turns)
             await safety.screen_deep(WARM_UP_MESSAGE)  # loads the embedding model before the first turn
+            gc.freeze()  # as in the server: full collections then skip what was loaded at start
             conn.send(("ready",))
             await _dispatch(conn, inbox, runner)
     except Exception as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 from collections.abc import AsyncGenerator, Callable
@@ -95,6 +96,9 @@ def create_app(
                 clock=clock,
                 runner=runner,
             )
+            # Everything loaded so far lives as long as the process: keeping it out of the collector's sight turns
+            # a full collection under load from ~100 ms (the whole heap) into a few (what requests allocated).
+            gc.freeze()
             try:
                 yield
             finally:

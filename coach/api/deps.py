@@ -44,7 +44,7 @@ class Services:
     """Where coaching turns run: here (capped, since they are CPU-bound on the event loop) or in workers."""
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     """The app's services (opened by the lifespan)."""
     found = getattr(request.app.state, "services", None)
     if not isinstance(found, Services):
@@ -55,7 +55,7 @@ def services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services)]
 
 
-def store(found: ServicesDep) -> Store:
+async def store(found: ServicesDep) -> Store:
     """The store."""
     return found.store
 
@@ -86,7 +86,7 @@ async def current_user(found: ServicesDep, identity: CurrentIdentity) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def coach_deps(user: CurrentUser, found: ServicesDep) -> CoachDeps:
+async def coach_deps(user: CurrentUser, found: ServicesDep) -> CoachDeps:
     """Deps for calling the coach's tools directly (normal mode, the app's clock)."""
     return CoachDeps(user=user, store=found.store, embedder=found.embedder, now=found.clock())
 
@@ -107,7 +107,7 @@ class PageParams:
         return (self.page - 1) * self.per_page
 
 
-def page_params(
+async def page_params(
     page: Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1.")] = 1,
     per_page: Annotated[int, Query(ge=1, le=100, description="Items per page, at most 100.")] = 20,
 ) -> PageParams:
