@@ -78,11 +78,12 @@ def otlp_endpoint() -> str:
     return os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or ""
 
 
-def configure(service_name: str, *, console: bool = False) -> None:
+def configure(service_name: str, *, console: bool = False, continues_traces: bool = False) -> None:
     """Set up tracing for this process (later calls do nothing).
 
     Traces go to Logfire when `LOGFIRE_TOKEN` is set, to the OTLP endpoint instead when
     `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and nowhere otherwise; `console` also prints them.
+    `continues_traces` is for a turn worker, whose turns join the trace of the request the server passed on.
     """
     if _state.service is not None:
         return
@@ -92,6 +93,7 @@ def configure(service_name: str, *, console: bool = False) -> None:
         send_to_logfire=False if otlp_endpoint() else "if-token-present",
         service_name=service_name,
         console=None if console else False,
+        distributed_tracing=True if continues_traces else None,
     )
     _state.service = service_name
     instrument()

@@ -358,7 +358,13 @@ def test_configure_runs_once_and_prefers_the_otlp_endpoint(monkeypatch: pytest.M
     monkeypatch.setattr(telemetry, "_state", telemetry._State())  # pyright: ignore[reportPrivateUsage]
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")
     telemetry.configure("spotter-api", console=True)
+    monkeypatch.setattr(telemetry, "_state", telemetry._State())  # pyright: ignore[reportPrivateUsage]
+    telemetry.configure("spotter-api", continues_traces=True)
+    cli = {"send_to_logfire": "if-token-present", "service_name": "spotter-cli", "console": False}
+    api = {"send_to_logfire": False, "service_name": "spotter-api", "console": None}
+    worker = {"send_to_logfire": False, "service_name": "spotter-api", "console": False}
     assert calls == [
-        {"send_to_logfire": "if-token-present", "service_name": "spotter-cli", "console": False},
-        {"send_to_logfire": False, "service_name": "spotter-api", "console": None},
+        cli | {"distributed_tracing": None},
+        api | {"distributed_tracing": None},
+        worker | {"distributed_tracing": True},
     ]

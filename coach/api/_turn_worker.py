@@ -28,13 +28,22 @@ def worker_main(conn: Connection, config: WorkerConfig) -> None:
     """Entry point of a worker process."""
     # Ctrl-C reaches the whole process group; the server stops its workers itself, after its open requests.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError):
-        os.nice(config.nice)
+    _lower_priority(config.nice)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s [turn worker %(process)d] %(name)s: %(message)s")
     try:
         asyncio.run(_serve(conn, config))
     finally:
         conn.close()
+
+
+def _lower_priority(nice: int) -> None:
+    """Let the server's requests take the CPU whenever they want it (threads started later inherit this)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(nice)
+    # Linux: SCHED_IDLE runs only on cores nothing else wants, and yields to any waking request at once; a nice
+    # value alone still lets a turn keep a core for a few milliseconds while a request waits for it.
+    with contextlib.suppress(OSError, AttributeError):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def _read(conn: Connection, loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[tuple[Any, ...]]) -> None:
@@ -59,7 +68,7 @@ async def _serve(conn: Connection, config: WorkerConfig) -> None:
     threading.Thread(target=_read, args=(conn, loop, inbox), name="coach-turn-worker-inbox", daemon=True).start()
     try:
         if config.telemetry:
-            telemetry.configure("spotter-api")
+            telemetry.configure("spotter-api", continues_traces=True)
         async with open_store(config.database_url) as store:
             if config.telemetry:
                 from coach.api.app import instrument_store
