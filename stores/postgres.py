@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -69,8 +70,10 @@ class PostgresStore(SqlStore):
         return store
 
     async def _scope(self, conn: AsyncConnection, user_id: str) -> None:
-        # Transaction-local, so a pooled connection never carries one user's setting into another's work.
-        await conn.execute(sa.select(sa.func.set_config(USER_SETTING, user_id, True)))
+        # Transaction-local, so a pooled connection never carries one user's setting into another's work. Not
+        # traced: it runs before every statement a user's work makes, and a span for it would say nothing.
+        with suppress_instrumentation():
+            await conn.execute(sa.select(sa.func.set_config(USER_SETTING, user_id, True)))
 
     async def _nearest(
         self, conn: AsyncConnection, user_id: str, vec: Vector, limit: int, kind: str | None
