@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     model: str = Field(default="", description="Model id; default: Claude with ANTHROPIC_API_KEY, else offline.")
     openai_base_url: str = Field(default="", description="Base URL of an OpenAI-compatible server (Ollama).")
     trace_content: bool = Field(default=False, description="Record message text in traces.")
+    metrics: bool = Field(
+        default=False,
+        description="Also export OpenTelemetry metrics (request durations, pool usage); traces carry the same timings.",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL to open, on an async driver.

@@ -351,6 +351,7 @@ def test_configure_runs_once_and_prefers_the_otlp_endpoint(monkeypatch: pytest.M
     monkeypatch.setattr(telemetry, "instrument", lambda: None)
     monkeypatch.delenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", raising=False)
     monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    monkeypatch.delenv("COACH_METRICS", raising=False)
 
     monkeypatch.setattr(telemetry, "_state", telemetry._State())  # pyright: ignore[reportPrivateUsage]
     telemetry.configure("spotter-cli")
@@ -359,10 +360,11 @@ def test_configure_runs_once_and_prefers_the_otlp_endpoint(monkeypatch: pytest.M
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")
     telemetry.configure("spotter-api", console=True)
     monkeypatch.setattr(telemetry, "_state", telemetry._State())  # pyright: ignore[reportPrivateUsage]
+    monkeypatch.setenv("COACH_METRICS", "1")
     telemetry.configure("spotter-api", continues_traces=True)
-    cli = {"send_to_logfire": "if-token-present", "service_name": "spotter-cli", "console": False}
-    api = {"send_to_logfire": False, "service_name": "spotter-api", "console": None}
-    worker = {"send_to_logfire": False, "service_name": "spotter-api", "console": False}
+    cli = {"send_to_logfire": "if-token-present", "service_name": "spotter-cli", "console": False, "metrics": False}
+    api = {"send_to_logfire": False, "service_name": "spotter-api", "console": None, "metrics": False}
+    worker = {"send_to_logfire": False, "service_name": "spotter-api", "console": False, "metrics": None}
     assert calls == [
         cli | {"distributed_tracing": None},
         api | {"distributed_tracing": None},
