@@ -8,7 +8,8 @@ non-chat GET instead. Afterwards it counts the user messages stored in each user
 the API) and compares them with the chats that returned 200, then runs the same GETs once more, one at a
 time on the idle server, for the unloaded latency.
 
-Load generator and server share the machine's cores; uvicorn runs one worker. Only 127.0.0.1 is contacted.
+Load generator and server share the machine's cores. The server is one uvicorn process, which runs coaching turns in
+its turn workers (`COACH_TURN_WORKERS`, default 1, child processes). Only 127.0.0.1 is contacted.
 
     uv run python bench/api.py [--users 50] [--seconds 30] [--postgres postgresql+asyncpg://...]
 
@@ -99,8 +100,8 @@ class Result:
     mismatched_users: list[str]
     idle_get_ms: list[float]
     log_path: Path
-    cpu: tuple[float, float]
-    """CPU seconds the server and the load generator used during the timed run."""
+    cpu: tuple[float, float, float]
+    """CPU seconds the API process, its turn workers and the load generator used during the timed run."""
 
 
 def free_port() -> int:
@@ -158,13 +159,22 @@ class Server:
             process.kill()
             process.wait()
 
-    def cpu_seconds(self) -> float:
-        """User plus system CPU the server process has used so far (Linux `/proc`; nan elsewhere)."""
-        try:
-            fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()  # type: ignore[union-attr]
-        except (OSError, AttributeError):
-            return math.nan
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    def cpu_seconds(self) -> tuple[float, float]:
+        """User plus system CPU so far of the API process and of its turn workers (Linux `/proc`; nan elsewhere)."""
+        if self._process is None:
+            return math.nan, math.nan
+        api, workers = math.nan, 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            if stat.parent.name == str(self._process.pid):
+                api = seconds
+            elif fields[1] == str(self._process.pid):
+                workers += seconds  # a child: a turn worker (or multiprocessing's resource tracker, near 0)
+        return api, workers
 
     async def wait_healthy(self, client: httpx2.AsyncClient, within: float = 60) -> None:
         deadline = time.monotonic() + within
@@ -252,14 +262,15 @@ async def run_backend(backend: str, database_url: str, args: argparse.Namespace,
             warmup = await asyncio.gather(*(chat(client, u, QUESTIONS[0]) for u in users))
             warmup_errors = [s for s in warmup if s.status != 200]
             print(f"{backend}: warm-up done ({len(warmup) - len(warmup_errors)}/{len(warmup)} ok), running", flush=True)
-            server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+            (api_cpu, worker_cpu), client_cpu = server.cpu_seconds(), time.process_time()
             started = time.monotonic()
             deadline = started + args.seconds
             await asyncio.gather(
                 *(user_loop(client, u, i, deadline, args.get_every, paths) for i, u in enumerate(users))
             )
             elapsed = time.monotonic() - started
-            cpu = (server.cpu_seconds() - server_cpu, time.process_time() - client_cpu)
+            api_after, workers_after = server.cpu_seconds()
+            cpu = (api_after - api_cpu, workers_after - worker_cpu, time.process_time() - client_cpu)
             sent = stored = 0
             mismatched: list[str] = []
             for user in users:
@@ -306,8 +317,9 @@ def report(result: Result) -> bool:
     print(f"| non-chat GET p50 / p95 / p99 ms, under load | {trio(ok_gets)} |")
     print(f"| non-chat GET p50 / p95 / p99 ms, idle, sequential | {trio(result.idle_get_ms)} |")
     print(f"| errors | {len(errors)} |")
-    server_cpu, client_cpu = (c / result.seconds * 100 for c in result.cpu)
-    print(f"| CPU during the run: server / load generator | {server_cpu:.0f} % / {client_cpu:.0f} % of one core |")
+    api_cpu, worker_cpu, client_cpu = (c / result.seconds * 100 for c in result.cpu)
+    shares = f"{api_cpu:.0f} % / {worker_cpu:.0f} % / {client_cpu:.0f} %"
+    print(f"| CPU during the run: API process / turn workers / load generator | {shares} of one core |")
     print(f"| user messages sent (200) / stored | {result.sent} / {result.stored} |")
     by_path: dict[str, list[float]] = {}
     for s in gets:
