@@ -201,7 +201,8 @@ async def _failing_stream(messages: list[ModelMessage], info: AgentInfo) -> Asyn
 async def test_a_failing_model_is_a_structured_503_or_error_event(store_url: str, user_id: str) -> None:
     async with running(store_url, model=FunctionModel(stream_function=_failing_stream)) as api:
         failed = await api.as_user(user_id, "POST", "/v1/chat", json={"message": "how many sets for chest?"})
-        assert_error(failed, 503, "coach_unavailable")
+        error = assert_error(failed, 503, "coach_unavailable")
+        assert "Your message is saved" in error["message"]
         streamed = await api.as_user(user_id, "POST", "/v1/chat", json={"message": "am I fasting?"}, headers=SSE)
         events = sse_events(streamed.text)
         assert [kind for kind, _ in events] == ["safety", "error"]

@@ -160,30 +160,30 @@ async def _respond(
     )
     if "text/event-stream" in request.headers.get("accept", ""):
         return await _stream(found.runner, job, rid)
+    admitted = asyncio.Event()
     try:
-        result = await found.runner.run(job)
+        result = await found.runner.run(job, None, admitted.set)
     except Exception as exc:
-        raise _failure(exc) from None
+        raise _failure(exc, saved=admitted.is_set()) from None
     return Response(reply_of(result).model_dump_json(), media_type="application/json")
 
 
-def _failure(exc: Exception) -> Exception:
+def _failure(exc: Exception, *, saved: bool) -> Exception:
     """What a failed turn answers.
 
-    Its own error when that has a status (404, 409, 429, or 503 for the database), else a 503 that says the
-    message is kept.
+    Its own error when that has a status (404, 409, 429, or 503 for the database), else a 503 that says whether
+    the message was kept (a turn stores it as soon as it is admitted).
     """
     if isinstance(exc, ApiError | StoreError) or errors.database_down(exc):
         return exc
     if not isinstance(exc, AgentRunError | TurnFailed):
         log.exception("turn failed", exc_info=exc)
-    return _unavailable()
+    return _unavailable(saved=saved)
 
 
-def _unavailable() -> ApiError:
-    return ApiError(
-        503, "coach_unavailable", "The coach could not answer just now. Your message is saved; please try again."
-    )
+def _unavailable(*, saved: bool) -> ApiError:
+    then = "Your message is saved; please try again." if saved else "Please send your message again."
+    return ApiError(503, "coach_unavailable", f"The coach could not answer just now. {then}")
 
 
 def sse(event: str, data: object) -> str:
@@ -221,7 +221,7 @@ async def _stream(runner: TurnRunner, job: TurnJob, rid: str) -> Response:
                 raise  # answered as an HTTP error below
             if not isinstance(exc, AgentRunError | TurnFailed):
                 log.exception("streamed turn failed (request %s)", rid)
-            failure = _unavailable()
+            failure = _unavailable(saved=True)
             queue.put_nowait(("error", {"code": failure.code, "message": failure.message, "request_id": rid}))
         finally:
             queue.put_nowait(None)
@@ -239,7 +239,7 @@ async def _stream(runner: TurnRunner, job: TurnJob, rid: str) -> Response:
         try:
             task.result()
         except Exception as exc:
-            raise _failure(exc) from None
+            raise _failure(exc, saved=False) from None
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(_events(queue, task), media_type="text/event-stream", headers=headers)
 
