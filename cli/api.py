@@ -25,7 +25,8 @@ def serve(
         settings.check()
     except ConfigError as exc:
         fail(str(exc))
-    uvicorn.run(create_app(settings, migrate=migrate), host=host, port=port, proxy_headers=True)
+    app = create_app(settings, migrate=migrate, freeze_heap=True)
+    uvicorn.run(app, host=host, port=port, proxy_headers=True)
 
 
 def token(

@@ -58,6 +58,7 @@ def create_app(
     clock: Callable[[], datetime] = _now,
     migrate: bool = False,
     telemetry: bool = True,
+    freeze_heap: bool = False,
 ) -> FastAPI:
     """The chat API.
 
@@ -72,6 +73,8 @@ def create_app(
         clock: Where "now" comes from (tests fix it).
         migrate: Bring a Postgres database up to date on start (SQLite always migrates itself).
         telemetry: Trace requests with `coach.telemetry`.
+        freeze_heap: Once started, keep everything loaded so far out of the garbage collector's sight
+            (`gc.freeze()`), for a server process that runs one app for its lifetime.
 
     """
     settings = settings or ApiSettings()
@@ -96,9 +99,10 @@ def create_app(
                 clock=clock,
                 runner=runner,
             )
-            # Everything loaded so far lives as long as the process: keeping it out of the collector's sight turns
-            # a full collection under load from ~100 ms (the whole heap) into a few (what requests allocated).
-            gc.freeze()
+            if freeze_heap:
+                # What is loaded by now lives as long as the process: out of the collector's sight, a full
+                # collection under load takes a few ms (what requests allocated) instead of ~100 (the whole heap).
+                gc.freeze()
             try:
                 yield
             finally:
