@@ -141,3 +141,19 @@ def sse_events(text: str) -> list[tuple[str, Any]]:
         lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
         events.append((lines["event"], json.loads(lines["data"])))
     return events
+
+
+def vercel_body(chat_id: str, text: str) -> dict[str, object]:
+    """A Vercel AI SDK chat request with one user message."""
+    message = {"id": "m1", "role": "user", "parts": [{"type": "text", "text": text}]}
+    return {"trigger": "submit-message", "id": chat_id, "messages": [message]}
+
+
+def vercel_chunks(text: str) -> list[dict[str, object] | str]:
+    """The data lines of a Vercel AI UI message stream, decoded (`[DONE]` kept as text)."""
+    chunks: list[dict[str, object] | str] = []
+    for line in text.splitlines():
+        if line.startswith("data: "):
+            payload = line.removeprefix("data: ")
+            chunks.append(payload if payload == "[DONE]" else json.loads(payload))
+    return chunks

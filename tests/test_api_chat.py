@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,7 +10,7 @@ from pydantic_ai.exceptions import ModelHTTPError
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from coach import safety
-from tests.apiclient import PROGRAM, Api, assert_error, auth, running, sse_events
+from tests.apiclient import PROGRAM, Api, assert_error, auth, running, sse_events, vercel_body, vercel_chunks
 
 pytestmark = pytest.mark.anyio
 
@@ -128,30 +127,16 @@ async def test_unknown_approvals_are_404(api: Api, user_id: str) -> None:
     assert_error(await api.as_user(user_id, "POST", bad_conversation, json={"approve": True}), 404)
 
 
-def _vercel_body(chat_id: str, text: str) -> dict[str, object]:
-    message = {"id": "m1", "role": "user", "parts": [{"type": "text", "text": text}]}
-    return {"trigger": "submit-message", "id": chat_id, "messages": [message]}
-
-
-def _vercel_chunks(text: str) -> list[dict[str, object] | str]:
-    chunks: list[dict[str, object] | str] = []
-    for line in text.splitlines():
-        if line.startswith("data: "):
-            payload = line.removeprefix("data: ")
-            chunks.append(payload if payload == "[DONE]" else json.loads(payload))
-    return chunks
-
-
 async def test_vercel_route_streams_the_ui_protocol_and_records_the_turn(api: Api, user_id: str) -> None:
     await api.as_user(
         user_id, "POST", "/v1/workouts", json={"exercise": "squat", "sets": 4, "reps": 5, "weight_kg": 100}
     )
     question = "How many sets for quads this week?"
-    body = _vercel_body(f"chat-{user_id}", question)
+    body = vercel_body(f"chat-{user_id}", question)
     response = await api.as_user(user_id, "POST", "/v1/chat/vercel", json=body)
     assert response.status_code == 200, response.text
     assert response.headers["x-vercel-ai-ui-message-stream"] == "v1"
-    chunks = _vercel_chunks(response.text)
+    chunks = vercel_chunks(response.text)
     types = [c["type"] for c in chunks if isinstance(c, dict)]
     assert types[0] == "start"
     assert "tool-input-available" in types
@@ -164,9 +149,9 @@ async def test_vercel_route_streams_the_ui_protocol_and_records_the_turn(api: Ap
 
 
 async def test_vercel_route_screens_the_latest_message_first(api: Api, user_id: str) -> None:
-    body = _vercel_body(f"chat-{user_id}", "I want to kill myself")
+    body = vercel_body(f"chat-{user_id}", "I want to kill myself")
     response = await api.as_user(user_id, "POST", "/v1/chat/vercel", json=body)
-    chunks = _vercel_chunks(response.text)
+    chunks = vercel_chunks(response.text)
     deltas = "".join(str(c["delta"]) for c in chunks if isinstance(c, dict) and c["type"] == "text-delta")
     assert deltas == safety.FIXED_REPLIES["self_harm"]
     assert chunks[-1] == "[DONE]"
@@ -176,8 +161,8 @@ async def test_vercel_route_screens_the_latest_message_first(api: Api, user_id: 
 async def test_vercel_route_uses_the_semantic_check_too(api: Api, user_id: str) -> None:
     text = "Do you think it would hurt to take 40 sleeping tablets"
     assert safety.screen(text).category != "self_harm"  # the rules miss it; the semantic check does not
-    response = await api.as_user(user_id, "POST", "/v1/chat/vercel", json=_vercel_body(f"chat-{user_id}", text))
-    chunks = _vercel_chunks(response.text)
+    response = await api.as_user(user_id, "POST", "/v1/chat/vercel", json=vercel_body(f"chat-{user_id}", text))
+    chunks = vercel_chunks(response.text)
     deltas = "".join(str(c["delta"]) for c in chunks if isinstance(c, dict) and c["type"] == "text-delta")
     assert deltas == safety.FIXED_REPLIES["self_harm"]
     assert (await api.as_user(user_id, "GET", "/v1/usage")).json()["turns"] == 0
@@ -185,7 +170,7 @@ async def test_vercel_route_uses_the_semantic_check_too(api: Api, user_id: str) 
 
 async def test_vercel_route_rejects_bad_requests_in_the_error_shape(api: Api, user_id: str) -> None:
     assert_error(await api.as_user(user_id, "POST", "/v1/chat/vercel", json={"id": "x"}), 422)
-    bad_id = _vercel_body("not a valid id!", "hi")
+    bad_id = vercel_body("not a valid id!", "hi")
     assert_error(await api.as_user(user_id, "POST", "/v1/chat/vercel", json=bad_id), 422)
     form = await api.client.post(
         "/v1/chat/vercel", content=b"a=b", headers={**auth(user_id), "Content-Type": "text/plain"}

@@ -119,11 +119,18 @@ async def _run(conn: Connection, runner: InlineRunner, job_id: int, raw: str, *,
     def on_admitted() -> None:
         conn.send(("admitted", job_id))
 
+    async def on_chunk(chunk: str) -> None:
+        conn.send(("chunk", job_id, chunk))
+
     request = telemetry.request_id.set(job.request_id)
     trace = context.attach(propagate.extract(job.trace))
     try:
-        result = await runner.run(job, on_event if stream else None, on_admitted)
-        conn.send(("result", job_id, result.model_dump_json()))
+        if job.kind == "vercel":
+            await runner.vercel(job, on_chunk, on_admitted)
+            conn.send(("result", job_id, ""))
+        else:
+            result = await runner.run(job, on_event if stream else None, on_admitted)
+            conn.send(("result", job_id, result.model_dump_json()))
     except Exception as exc:
         if not isinstance(exc, ApiError | StoreError | AgentRunError):
             log.exception("turn failed (request %s)", job.request_id)

@@ -8,18 +8,23 @@ stored under the chat's id, so the conversation and its cost show up like any ot
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from opentelemetry import propagate
 from pydantic import ValidationError
 from pydantic_ai import ModelMessage, ModelMessagesTypeAdapter, ModelRequest, ModelResponse, TextPart, UserPromptPart
 from pydantic_ai.agent import AgentRunResult
 from pydantic_ai.exceptions import UserError
+from pydantic_ai.models import Model
 from pydantic_ai.ui.vercel_ai import VercelAIAdapter
 from pydantic_ai.ui.vercel_ai.request_types import RequestData
 from pydantic_ai.ui.vercel_ai.response_types import (
@@ -39,12 +44,16 @@ from starlette.responses import Response
 from coach import safety
 from coach.agent import coach_agent
 from coach.api import errors, quotas
-from coach.api.admission import FIXED_REPLY_CATEGORIES
+from coach.api.admission import FIXED_REPLY_CATEGORIES, resolve_user
 from coach.api.chat import CONVERSATION_ID, MAX_MESSAGE_CHARS
-from coach.api.deps import CurrentUser, Services, ServicesDep
+from coach.api.deps import CurrentIdentity, ServicesDep
 from coach.api.errors import ApiError, validation_details
+from coach.api.workers import TurnJob
+from stores.base import Store, StoreError
 from stores.records import MessageIn, UsageIn, User
-from tools.deps import CoachDeps
+from tools.deps import CoachDeps, TextEmbedder
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -66,49 +75,133 @@ _STREAM = "Vercel AI SDK UI message stream (`x-vercel-ai-ui-message-stream: v1`)
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _REQUEST_SCHEMA}}}},
     summary="Chat for a Vercel AI SDK useChat front end",
 )
-async def vercel_chat(request: Request, user: CurrentUser, found: ServicesDep) -> Response:
+async def vercel_chat(request: Request, identity: CurrentIdentity, found: ServicesDep) -> Response:
     """Run a turn for `useChat`: the request and the stream are the AI SDK's UI message protocol."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "Send the chat as `Content-Type: application/json`.")
-    run_input, text = _parse(await request.body())
-    store, now = found.store, found.clock()
-    conversation = await store.conversation(user.id, run_input.id)
+    body = await request.body()
+    run_input, text = _parse(body)
+    trace: dict[str, str] = {}
+    propagate.inject(trace)
+    accept = request.headers.get("accept")
+    job = TurnJob(
+        kind="vercel",
+        user_id=identity.user_id,
+        name=identity.name,
+        tier=identity.tier,
+        text=text,
+        conversation_id=run_input.id,
+        body=body.decode(),
+        accept=accept,
+        now=found.clock(),
+        request_id=errors.request_id(request),
+        trace=trace,
+    )
+    chunks: asyncio.Queue[str | None] = asyncio.Queue()
+    admitted = asyncio.Event()
+
+    async def on_chunk(chunk: str) -> None:
+        chunks.put_nowait(chunk)
+
+    async def run() -> None:
+        try:
+            await found.runner.vercel(job, on_chunk, admitted.set)
+        except Exception:
+            if not admitted.is_set():
+                raise  # answered as an HTTP error below
+            log.exception("vercel turn failed (request %s)", job.request_id)
+        finally:
+            chunks.put_nowait(None)
+
+    task = asyncio.create_task(run())
+    waiting = asyncio.create_task(admitted.wait())
+    try:
+        await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        waiting.cancel()
+    if not admitted.is_set():
+        try:
+            task.result()
+        except (ApiError, StoreError):
+            raise
+        except Exception as exc:
+            if errors.database_down(exc):
+                raise
+            raise ApiError(503, "coach_unavailable", "The coach could not answer just now; please try again.") from None
+    stream = VercelAIAdapter(agent=coach_agent(), run_input=run_input, accept=accept).build_event_stream()
+    return StreamingResponse(_relay(chunks, task), headers=stream.response_headers, media_type=stream.content_type)
+
+
+async def _relay(chunks: asyncio.Queue[str | None], task: asyncio.Task[None]) -> AsyncIterator[str]:
+    try:
+        while (chunk := await chunks.get()) is not None:
+            yield chunk
+    finally:
+        if not task.done():
+            task.cancel()  # the client hung up: stop the turn (the user's message is already stored)
+
+
+async def run_vercel(
+    store: Store,
+    model: Model,
+    embedder: TextEmbedder,
+    limits: quotas.Limits,
+    job: TurnJob,
+    on_chunk: Callable[[str], Awaitable[None]],
+    on_admitted: Callable[[], None],
+) -> None:
+    """Admit and run a Vercel turn where turns run, passing the encoded stream's chunks to `on_chunk`.
+
+    Raises:
+        ApiError: 429 over a limit (a crisis message is still answered).
+        NotFoundError: The chat id is another user's conversation.
+
+    """
+    run_input = VercelAIAdapter.build_run_input(job.body.encode())
+    text, now = job.text or "", job.now
+    user = await resolve_user(store, job.identity())
+    conversation = await store.conversation(user.id, run_input.id, messages=False)
     mode = conversation.mode if conversation else "normal"
     screen = await safety.screen_deep(text) if text else safety.Screen(category="allow", reason="no new message")
     if screen.category not in FIXED_REPLY_CATEGORIES:
-        await quotas.enforce(store, user, found.settings, now, new_message=bool(text))
+        await quotas.enforce(store, user, limits, now, new_message=bool(text))
     if text:
         # Stored before any model is called (a chat id someone else owns is a 404 here).
         await store.append_messages(user.id, run_input.id, [MessageIn(role="user", text=text, created_at=now)])
-    adapter = VercelAIAdapter(agent=coach_agent(), run_input=run_input, accept=request.headers.get("accept"))
+    on_admitted()
+    adapter = VercelAIAdapter(agent=coach_agent(), run_input=run_input, accept=job.accept)
     if screen.category in FIXED_REPLY_CATEGORIES or (
         screen.category == "disordered_eating" and mode != "disordered_eating"
     ):
-        reply = await _fixed_reply(found, user, run_input.id, screen)
-        return adapter.streaming_response(_fixed_chunks(reply))
-    deps = CoachDeps(
-        user=user,
-        store=store,
-        embedder=found.embedder,
-        now=now,
-        mode=mode,
-        medical=screen.category == "medical",
-        conversation_id=run_input.id,
-    )
+        reply = await _fixed_reply(store, user, run_input.id, screen, now)
+        stream: AsyncIterator[BaseChunk] = _fixed_chunks(reply)
+    else:
+        deps = CoachDeps(
+            user=user,
+            store=store,
+            embedder=embedder,
+            now=now,
+            mode=mode,
+            medical=screen.category == "medical",
+            conversation_id=run_input.id,
+        )
 
-    async def on_complete(result: AgentRunResult[Any]) -> None:
-        await _persist(found, user, run_input.id, result)
+        async def on_complete(result: AgentRunResult[Any]) -> None:
+            await _persist(store, user, run_input.id, result, now)
 
-    return await VercelAIAdapter.dispatch_request(
-        request,
-        agent=coach_agent(),
-        deps=deps,
-        model=found.model,
-        conversation_id=run_input.id,
-        usage_limits=UsageLimits(request_limit=8, tool_calls_limit=12),
-        on_complete=on_complete,
-    )
+        stream = adapter.run_stream(
+            deps=deps,
+            model=model,
+            conversation_id=run_input.id,
+            usage_limits=UsageLimits(request_limit=8, tool_calls_limit=12),
+            on_complete=on_complete,
+        )
+    async for chunk in adapter.encode_stream(stream):
+        await on_chunk(chunk)
 
 
 def _parse(body: bytes) -> tuple[RequestData, str]:
@@ -145,12 +238,12 @@ def _latest_prompt(messages: Sequence[ModelMessage]) -> str:
     return "\n".join(c if isinstance(c, str) else " ".join(i for i in c if isinstance(i, str)) for c in parts).strip()
 
 
-async def _fixed_reply(found: Services, user: User, conversation_id: str, screen: safety.Screen) -> str:
+async def _fixed_reply(store: Store, user: User, conversation_id: str, screen: safety.Screen, now: datetime) -> str:
     if screen.category == "disordered_eating":
-        await found.store.set_conversation_mode(user.id, conversation_id, "disordered_eating")
+        await store.set_conversation_mode(user.id, conversation_id, "disordered_eating")
     reply = safety.FIXED_REPLIES[screen.category]
     response = ModelResponse(parts=[TextPart(reply)], model_name="safety-filter")
-    await found.store.append_messages(user.id, conversation_id, [_row(response, found.clock())])
+    await store.append_messages(user.id, conversation_id, [_row(response, now)])
     return reply
 
 
@@ -166,8 +259,7 @@ async def _fixed_chunks(reply: str) -> AsyncIterator[BaseChunk]:
     yield DoneChunk()
 
 
-async def _persist(found: Services, user: User, conversation_id: str, result: AgentRunResult[Any]) -> None:
-    now = found.clock()
+async def _persist(store: Store, user: User, conversation_id: str, result: AgentRunResult[Any], now: datetime) -> None:
     # The user's prompt was stored before the run; everything the run added after it is stored now.
     new = [m for m in result.new_messages() if not _is_prompt(m)]
     usage = result.usage
@@ -181,7 +273,7 @@ async def _persist(found: Services, user: User, conversation_id: str, result: Ag
         at=now,
     )
     rows = [_row(m, now) for m in new]
-    await found.store.append_messages(user.id, conversation_id, rows, usage=[record] if usage.requests else [])
+    await store.append_messages(user.id, conversation_id, rows, usage=[record] if usage.requests else [])
 
 
 def _is_prompt(message: ModelMessage) -> bool:

@@ -8,8 +8,8 @@ serving loop only parses requests, checks tokens and quotas, answers reads and r
 
 The pool speaks to a worker over a duplex pipe. Out: `("turn", job, TurnJob JSON, stream events?)`,
 `("cancel", job)` and `("stop",)`. Back, in order: `("ready",)` or `("failed", why)` once at start, then per job
-`("admitted", job)`, any number of `("event", job, TurnEvent JSON)` and one `("result", job, TurnResult JSON)`, or
-at any point one `("error", job, kind, message, details)`.
+`("admitted", job)`, any number of `("event", job, TurnEvent JSON)` (or, for a Vercel turn, `("chunk", job, text)`)
+and one `("result", job, TurnResult JSON or "")`, or at any point one `("error", job, kind, message, details)`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import itertools
 import logging
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 from pydantic_ai.exceptions import AgentRunError
@@ -51,6 +51,7 @@ WORKER_NICE = 10
 class TurnJob(BaseModel):
     """One turn to run, as the serving process hands it to a runner: who asks (from the verified token), and what."""
 
+    kind: Literal["turn", "vercel"] = "turn"
     user_id: str
     name: str | None = None
     tier: Tier | None = None
@@ -61,6 +62,10 @@ class TurnJob(BaseModel):
     request_id: str | None = None
     trace: dict[str, str] = {}
     """The caller's trace context (W3C headers), so a worker's spans join the request's trace."""
+    body: str = ""
+    """A Vercel turn's request body (the AI SDK's UI messages), validated by the route."""
+    accept: str | None = None
+    """A Vercel turn's `Accept` header."""
 
     def identity(self) -> Identity:
         """Who the token spoke for."""
@@ -69,6 +74,8 @@ class TurnJob(BaseModel):
 
 Admitted = Callable[[], None]
 """Called once the turn is admitted (user known, conversation found, quota left), before it runs."""
+OnChunk = Callable[[str], Awaitable[None]]
+"""Receives a Vercel turn's encoded stream, chunk by chunk."""
 
 
 class TurnRunner(Protocol):
@@ -81,6 +88,16 @@ class TurnRunner(Protocol):
 
         Raises:
             ApiError: The turn was not admitted (404, 429).
+
+        """
+        ...
+
+    async def vercel(self, job: TurnJob, on_chunk: OnChunk, on_admitted: Admitted) -> None:
+        """Admit and run a Vercel AI turn, passing its encoded stream to `on_chunk`.
+
+        Raises:
+            ApiError: The turn was not admitted (429).
+            NotFoundError: The chat id is another user's conversation.
 
         """
         ...
@@ -130,6 +147,13 @@ class InlineRunner:
         )
         async with self.turns:
             return await run_turn(ctx, job.text, job.conversation_id, job.approvals)
+
+    async def vercel(self, job: TurnJob, on_chunk: OnChunk, on_admitted: Admitted) -> None:
+        """Admit and run a Vercel AI turn here."""
+        from coach.api.vercel import run_vercel
+
+        async with self.turns:
+            await run_vercel(self.store, self.model, self.embedder, self.limits, job, on_chunk, on_admitted)
 
     async def aclose(self) -> None:
         """Nothing to stop."""
@@ -301,6 +325,22 @@ class WorkerPool:
         self, job: TurnJob, on_event: OnEvent | None = None, on_admitted: Admitted | None = None
     ) -> TurnResult:
         """Admit and run one turn in the least busy worker, relaying its events; cancelling cancels the turn."""
+        result = await self._exchange(job, on_event=on_event, on_admitted=on_admitted)
+        assert result is not None
+        return result
+
+    async def vercel(self, job: TurnJob, on_chunk: OnChunk, on_admitted: Admitted) -> None:
+        """Admit and run a Vercel AI turn in the least busy worker, relaying its encoded stream."""
+        await self._exchange(job, on_chunk=on_chunk, on_admitted=on_admitted)
+
+    async def _exchange(
+        self,
+        job: TurnJob,
+        *,
+        on_event: OnEvent | None = None,
+        on_chunk: OnChunk | None = None,
+        on_admitted: Admitted | None = None,
+    ) -> TurnResult | None:
         worker = await self._worker()
         job_id = next(self._ids)
         queue: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
@@ -309,15 +349,16 @@ class WorkerPool:
             worker.send(("turn", job_id, job.model_dump_json(), on_event is not None))
             while True:
                 message = await queue.get()
-                if message[0] == "event":
-                    if on_event is not None:
-                        await on_event(TurnEvent.model_validate_json(message[2]))
-                elif message[0] == "admitted":
-                    if on_admitted is not None:
-                        on_admitted()
-                elif message[0] == "result":
-                    return TurnResult.model_validate_json(message[2])
-                else:
+                kind = message[0]
+                if kind == "event" and on_event is not None:
+                    await on_event(TurnEvent.model_validate_json(message[2]))
+                elif kind == "chunk" and on_chunk is not None:
+                    await on_chunk(message[2])
+                elif kind == "admitted" and on_admitted is not None:
+                    on_admitted()
+                elif kind == "result":
+                    return TurnResult.model_validate_json(message[2]) if message[2] else None
+                elif kind == "error":
                     raise error_of(message[2], message[3], message[4])
         except asyncio.CancelledError:
             if worker.alive:
