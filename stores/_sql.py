@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -42,6 +44,20 @@ from stores.records import (
 )
 
 
+@dataclass
+class _Shared:
+    """One user's transaction that the store calls inside a `together` block share."""
+
+    store: SqlStore
+    user_id: str
+    conn: AsyncConnection | None = None
+    busy: bool = False
+    open: bool = True
+
+
+_shared: ContextVar[_Shared | None] = ContextVar("coach_store_shared", default=None)
+
+
 class SqlStore(ConversationQueries, PageQueries):
     """Store methods in portable SQL; see `stores.base.Store` for the contract."""
 
@@ -69,7 +85,47 @@ class SqlStore(ConversationQueries, PageQueries):
         raise NotImplementedError
 
     @asynccontextmanager
+    async def together(self, user_id: str) -> AsyncGenerator[None]:
+        """Run this user's store calls inside the block in one transaction on one connection.
+
+        Meant for a request that mostly reads (an API GET): one checkout, BEGIN, user scope and COMMIT instead of
+        one per call, which on Postgres saves three round trips a call. Calls for another user or for no user,
+        and a call made while another is using the shared connection (concurrent tasks), run on their own as
+        usual. It commits when the block ends without an error and rolls back otherwise.
+        """
+        shared = _Shared(self, user_id)
+        _shared.set(shared)
+        try:
+            yield
+            if shared.conn is not None:
+                await shared.conn.commit()
+        finally:
+            shared.open = False
+            _shared.set(None)
+            if shared.conn is not None:
+                await shared.conn.close()  # rolls back what was not committed
+
+    @asynccontextmanager
     async def _tx(self, user_id: str | None = None) -> AsyncGenerator[AsyncConnection]:
+        shared = _shared.get()
+        if (
+            shared is not None
+            and shared.open
+            and not shared.busy
+            and shared.store is self
+            and shared.user_id == user_id
+        ):
+            shared.busy = True
+            try:
+                if shared.conn is None:
+                    conn = await self.engine.connect()
+                    await conn.begin()
+                    shared.conn = conn
+                    await self._scope(conn, shared.user_id)
+                yield shared.conn
+            finally:
+                shared.busy = False
+            return
         async with self.engine.begin() as conn:
             if user_id is not None:
                 await self._scope(conn, user_id)

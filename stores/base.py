@@ -7,6 +7,7 @@ that user's rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, TypeAlias, runtime_checkable
 
@@ -68,6 +69,13 @@ class UnknownExerciseError(StoreError):
 @runtime_checkable
 class Store(Protocol):
     """What the coach needs from storage."""
+
+    def together(self, user_id: str) -> AbstractAsyncContextManager[None]:
+        """Inside the block, this user's calls share one transaction (fewer round trips for a read-mostly request).
+
+        Commits when the block ends normally, rolls back on an error.
+        """
+        ...
 
     # users
     async def ensure_user(self, user: User) -> User:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -382,3 +383,28 @@ async def test_embedding_dimension_is_checked(store: Store, user_id: str) -> Non
     with pytest.raises(Exception, match="384"):
         await store.remember(user_id, MemoryIn(text="x", created_at=NOW), np.zeros(768, dtype=np.float32))
     assert await store.memories(user_id) == []
+
+
+# ---- one transaction for a request
+
+
+async def test_calls_together_share_one_transaction_and_commit_at_the_end(store: Store, user_id: str) -> None:
+    other = user_id + "-b"
+    await make_user(store, other)
+    async with store.together(user_id):
+        created = await store.ensure_user(User(id=user_id, display_name="Sam"))
+        assert await store.user(user_id) == created
+        # Another user's calls inside the block run on their own, under their own scope.
+        assert (await store.user(other)) is not None
+        # Concurrent calls (the shared connection is busy for one of them) both answer.
+        first, second = await asyncio.gather(store.user(user_id), store.active_fast(user_id))
+        assert (first, second) == (created, None)
+    assert await store.user(user_id) == created
+
+
+async def test_an_error_in_a_together_block_rolls_its_writes_back(store: Store, user_id: str) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.together(user_id):
+            await store.ensure_user(User(id=user_id, display_name="Sam"))
+            raise RuntimeError("the request failed")
+    assert await store.user(user_id) is None

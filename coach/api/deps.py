@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -78,9 +78,17 @@ async def current_identity(
 CurrentIdentity = Annotated[Identity, Depends(current_identity)]
 
 
-async def current_user(found: ServicesDep, identity: CurrentIdentity) -> User:
-    """The user the bearer token speaks for, created on first sight."""
-    return await resolve_user(found.store, identity)
+async def current_user(request: Request, found: ServicesDep, identity: CurrentIdentity) -> AsyncIterator[User]:
+    """The user the bearer token speaks for, created on first sight.
+
+    For a GET, the user's lookup and the route's reads share one transaction (`Store.together`): one checkout,
+    BEGIN, scope and COMMIT for the request instead of one per store call.
+    """
+    if request.method != "GET":
+        yield await resolve_user(found.store, identity)
+        return
+    async with found.store.together(identity.user_id):
+        yield await resolve_user(found.store, identity)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
