@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import StreamingResponse
@@ -24,6 +24,7 @@ from coach.turn import PendingApproval, ToolCall, TurnEvent, TurnResult, TurnUsa
 from stores.base import StoreError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -226,7 +227,19 @@ async def _stream(runner: TurnRunner, job: TurnJob, rid: str) -> Response:
         finally:
             queue.put_nowait(None)
 
-    task = asyncio.create_task(run())
+    task = await start_admitted(run(), admitted)
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    stream = relay(queue, task, lambda item: sse(*item))
+    return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
+
+
+async def start_admitted(turn: Coroutine[Any, Any, None], admitted: asyncio.Event) -> asyncio.Task[None]:
+    """Start a streamed turn and wait until it is admitted.
+
+    A refusal or failure before that is raised as the HTTP error it maps to, so a stream only ever starts for an
+    admitted turn.
+    """
+    task = asyncio.create_task(turn)
     waiting = asyncio.create_task(admitted.wait())
     try:
         await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
@@ -240,14 +253,16 @@ async def _stream(runner: TurnRunner, job: TurnJob, rid: str) -> Response:
             task.result()
         except Exception as exc:
             raise _failure(exc, saved=False) from None
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(_events(queue, task), media_type="text/event-stream", headers=headers)
+    return task
 
 
-async def _events(queue: asyncio.Queue[tuple[str, object] | None], task: asyncio.Task[None]) -> AsyncIterator[str]:
+async def relay(
+    queue: asyncio.Queue[T | None], task: asyncio.Task[None], encode: Callable[[T], str]
+) -> AsyncIterator[str]:
+    """What a streamed turn puts on `queue`, encoded, until it puts None."""
     try:
         while (item := await queue.get()) is not None:
-            yield sse(*item)
+            yield encode(item)
     finally:
         # A client that hung up stops its turn; what was stored before (its message) stays.
         if not task.done():

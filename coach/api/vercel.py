@@ -45,11 +45,11 @@ from coach import safety
 from coach.agent import coach_agent
 from coach.api import errors, quotas
 from coach.api.admission import FIXED_REPLY_CATEGORIES, resolve_user
-from coach.api.chat import CONVERSATION_ID, MAX_MESSAGE_CHARS
+from coach.api.chat import CONVERSATION_ID, MAX_MESSAGE_CHARS, relay, start_admitted
 from coach.api.deps import CurrentIdentity, ServicesDep
 from coach.api.errors import ApiError, validation_details
 from coach.api.workers import TurnJob
-from stores.base import Store, StoreError
+from stores.base import Store
 from stores.records import MessageIn, UsageIn, User
 from tools.deps import CoachDeps, TextEmbedder
 
@@ -114,35 +114,10 @@ async def vercel_chat(request: Request, identity: CurrentIdentity, found: Servic
         finally:
             chunks.put_nowait(None)
 
-    task = asyncio.create_task(run())
-    waiting = asyncio.create_task(admitted.wait())
-    try:
-        await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
-    except asyncio.CancelledError:
-        task.cancel()
-        raise
-    finally:
-        waiting.cancel()
-    if not admitted.is_set():
-        try:
-            task.result()
-        except (ApiError, StoreError):
-            raise
-        except Exception as exc:
-            if errors.database_down(exc):
-                raise
-            raise ApiError(503, "coach_unavailable", "The coach could not answer just now; please try again.") from None
+    task = await start_admitted(run(), admitted)
     stream = VercelAIAdapter(agent=coach_agent(), run_input=run_input, accept=accept).build_event_stream()
-    return StreamingResponse(_relay(chunks, task), headers=stream.response_headers, media_type=stream.content_type)
-
-
-async def _relay(chunks: asyncio.Queue[str | None], task: asyncio.Task[None]) -> AsyncIterator[str]:
-    try:
-        while (chunk := await chunks.get()) is not None:
-            yield chunk
-    finally:
-        if not task.done():
-            task.cancel()  # the client hung up: stop the turn (the user's message is already stored)
+    body_stream = relay(chunks, task, str)
+    return StreamingResponse(body_stream, headers=stream.response_headers, media_type=stream.content_type)
 
 
 async def run_vercel(
