@@ -157,3 +157,25 @@ def vercel_chunks(text: str) -> list[dict[str, object] | str]:
             payload = line.removeprefix("data: ")
             chunks.append(payload if payload == "[DONE]" else json.loads(payload))
     return chunks
+
+
+async def assert_vercel_turn(api: Api, user_id: str) -> dict[str, Any]:
+    """A Vercel AI turn that calls a tool streams the UI protocol and is stored like any turn; the conversation."""
+    await api.as_user(
+        user_id, "POST", "/v1/workouts", json={"exercise": "squat", "sets": 4, "reps": 5, "weight_kg": 100}
+    )
+    question = "How many sets for quads this week?"
+    response = await api.as_user(user_id, "POST", "/v1/chat/vercel", json=vercel_body(f"chat-{user_id}", question))
+    assert response.status_code == 200, response.text
+    assert response.headers["x-vercel-ai-ui-message-stream"] == "v1"
+    chunks = vercel_chunks(response.text)
+    types = [c["type"] for c in chunks if isinstance(c, dict)]
+    assert types[0] == "start"
+    assert "tool-input-available" in types
+    assert "text-delta" in types
+    assert chunks[-1] == "[DONE]"
+    conversation = (await api.as_user(user_id, "GET", f"/v1/conversations/chat-{user_id}")).json()
+    assert (conversation["messages"][0]["role"], conversation["messages"][0]["text"]) == ("user", question)
+    assert conversation["messages"][-1]["role"] == "assistant"
+    assert (await api.as_user(user_id, "GET", "/v1/usage")).json()["turns"] == 1
+    return conversation

@@ -10,7 +10,17 @@ from pydantic_ai.exceptions import ModelHTTPError
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from coach import safety
-from tests.apiclient import PROGRAM, Api, assert_error, auth, running, sse_events, vercel_body, vercel_chunks
+from tests.apiclient import (
+    PROGRAM,
+    Api,
+    assert_error,
+    assert_vercel_turn,
+    auth,
+    running,
+    sse_events,
+    vercel_body,
+    vercel_chunks,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -128,24 +138,7 @@ async def test_unknown_approvals_are_404(api: Api, user_id: str) -> None:
 
 
 async def test_vercel_route_streams_the_ui_protocol_and_records_the_turn(api: Api, user_id: str) -> None:
-    await api.as_user(
-        user_id, "POST", "/v1/workouts", json={"exercise": "squat", "sets": 4, "reps": 5, "weight_kg": 100}
-    )
-    question = "How many sets for quads this week?"
-    body = vercel_body(f"chat-{user_id}", question)
-    response = await api.as_user(user_id, "POST", "/v1/chat/vercel", json=body)
-    assert response.status_code == 200, response.text
-    assert response.headers["x-vercel-ai-ui-message-stream"] == "v1"
-    chunks = vercel_chunks(response.text)
-    types = [c["type"] for c in chunks if isinstance(c, dict)]
-    assert types[0] == "start"
-    assert "tool-input-available" in types
-    assert "text-delta" in types
-    assert chunks[-1] == "[DONE]"
-    conversation = (await api.as_user(user_id, "GET", f"/v1/conversations/chat-{user_id}")).json()
-    assert (conversation["messages"][0]["role"], conversation["messages"][0]["text"]) == ("user", question)
-    assert conversation["messages"][-1]["role"] == "assistant"
-    assert (await api.as_user(user_id, "GET", "/v1/usage")).json()["turns"] == 1
+    await assert_vercel_turn(api, user_id)
 
 
 async def test_vercel_route_screens_the_latest_message_first(api: Api, user_id: str) -> None:

@@ -22,7 +22,16 @@ from coach.api.workers import (
     error_of,
 )
 from stores.base import ConflictError, NotFoundError, StoreError, UnknownExerciseError
-from tests.apiclient import PROGRAM, Api, assert_error, running, sse_events, vercel_body, vercel_chunks
+from tests.apiclient import (
+    PROGRAM,
+    Api,
+    assert_error,
+    assert_vercel_turn,
+    running,
+    sse_events,
+    vercel_body,
+    vercel_chunks,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -126,22 +135,7 @@ async def test_a_worker_that_dies_is_replaced(api: Api, user_id: str) -> None:
 
 
 async def test_vercel_turns_run_in_a_worker_too(api: Api, user_id: str) -> None:
-    await api.as_user(
-        user_id, "POST", "/v1/workouts", json={"exercise": "squat", "sets": 4, "reps": 5, "weight_kg": 100}
-    )
-    question = "How many sets for quads this week?"
-    response = await api.as_user(user_id, "POST", "/v1/chat/vercel", json=vercel_body(f"chat-{user_id}", question))
-    assert response.status_code == 200, response.text
-    assert response.headers["x-vercel-ai-ui-message-stream"] == "v1"
-    chunks = vercel_chunks(response.text)
-    types = [c["type"] for c in chunks if isinstance(c, dict)]
-    assert types[0] == "start"
-    assert "tool-input-available" in types
-    assert chunks[-1] == "[DONE]"
-    conversation = (await api.as_user(user_id, "GET", f"/v1/conversations/chat-{user_id}")).json()
-    assert conversation["messages"][0]["text"] == question
-    assert conversation["messages"][-1]["role"] == "assistant"
-    assert (await api.as_user(user_id, "GET", "/v1/usage")).json()["turns"] == 1
+    conversation = await assert_vercel_turn(api, user_id)
 
     crisis = vercel_body(f"crisis-{user_id}", "I want to kill myself")
     chunks = vercel_chunks((await api.as_user(user_id, "POST", "/v1/chat/vercel", json=crisis)).text)
