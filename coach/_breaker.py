@@ -121,17 +121,8 @@ class CircuitBreakerModel(WrapperModel):
         model_settings: ModelSettings | None,
         model_request_parameters: ModelRequestParameters,
     ) -> ModelResponse:
-        ticket = self._admit()
-        try:
-            response = await self.wrapped.request(messages, model_settings, model_request_parameters)
-        except ModelAPIError as error:
-            self._failed(ticket, error)
-            raise
-        except BaseException:
-            self._released(ticket)
-            raise
-        self._succeeded(ticket)
-        return response
+        async with self._guarded():
+            return await self.wrapped.request(messages, model_settings, model_request_parameters)
 
     @asynccontextmanager
     async def request_stream(
@@ -141,13 +132,22 @@ class CircuitBreakerModel(WrapperModel):
         model_request_parameters: ModelRequestParameters,
         run_context: RunContext[Any] | None = None,
     ) -> AsyncGenerator[StreamedResponse]:
+        async with (
+            self._guarded(),
+            self.wrapped.request_stream(messages, model_settings, model_request_parameters, run_context) as stream,
+        ):
+            # An error the provider sends inside the stream is raised while the caller reads it, here.
+            yield stream
+
+    @asynccontextmanager
+    async def _guarded(self) -> AsyncGenerator[None]:
+        """One request through the breaker: admitted or refused.
+
+        Then it counts as a success, a provider failure, or neither (cancelled, or failed for a reason of our own).
+        """
         ticket = self._admit()
         try:
-            async with self.wrapped.request_stream(
-                messages, model_settings, model_request_parameters, run_context
-            ) as stream:
-                # An error the provider sends inside the stream is raised while the caller reads it, here.
-                yield stream
+            yield
         except ModelAPIError as error:
             self._failed(ticket, error)
             raise
