@@ -16,8 +16,18 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
+from opentelemetry import context, propagate
+from pydantic_ai.exceptions import AgentRunError
+
+from coach import safety, telemetry
+from coach.api.app import instrument_store
+from coach.api.errors import ApiError
 from coach.api.workers import InlineRunner, TurnJob, WorkerConfig, error_message
+from coach.embedder import default_embedder
+from coach.models import build_model
 from coach.turn import TurnEvent
+from stores import open_store
+from stores.base import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +68,6 @@ def _read(conn: Connection, loop: asyncio.AbstractEventLoop, inbox: asyncio.Queu
 
 
 async def _serve(conn: Connection, config: WorkerConfig) -> None:
-    from coach import safety, telemetry
-    from coach.embedder import default_embedder
-    from coach.models import build_model
-    from stores import open_store
-
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
     threading.Thread(target=_read, args=(conn, loop, inbox), name="coach-turn-worker-inbox", daemon=True).start()
@@ -71,8 +76,6 @@ async def _serve(conn: Connection, config: WorkerConfig) -> None:
             telemetry.configure("spotter-api", continues_traces=True)
         async with open_store(config.database_url) as store:
             if config.telemetry:
-                from coach.api.app import instrument_store
-
                 instrument_store(store)
             model = build_model(config.model or None, openai_base_url=config.openai_base_url or None)
             turns = asyncio.Semaphore(config.max_concurrent_turns)
@@ -104,13 +107,6 @@ async def _dispatch(conn: Connection, inbox: asyncio.Queue[tuple[Any, ...]], run
 
 
 async def _run(conn: Connection, runner: InlineRunner, job_id: int, raw: str, *, stream: bool) -> None:
-    from opentelemetry import context, propagate
-    from pydantic_ai.exceptions import AgentRunError
-
-    from coach import telemetry
-    from coach.api.errors import ApiError
-    from stores.base import StoreError
-
     job = TurnJob.model_validate_json(raw)
 
     async def on_event(event: TurnEvent) -> None:
